@@ -1,0 +1,9 @@
+#if NETSTANDARD2_1
+namespace System.Runtime.CompilerServices
+{
+    /// <summary>Lets C# 9 init-only setters and records compile against .NET Standard 2.1.</summary>
+    internal static class IsExternalInit
+    {
+    }
+}
+#endif
