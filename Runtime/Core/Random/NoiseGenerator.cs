@@ -1,0 +1,104 @@
+using System;
+
+namespace LiveDiffusion
+{
+    /// <summary>
+    /// Seeded standard-normal noise that yields the same numbers for the same seed on every run, operating system
+    /// and CPU. Algorithm: SplitMix64 expands the 64-bit seed into the state of xoshiro256** (Blackman and Vigna,
+    /// 2018); each 64-bit output becomes a double in [0, 1) from its top 53 bits; Marsaglia's polar method turns
+    /// pairs of uniforms into pairs of normals. The logarithm the polar method needs is computed here with IEEE-754
+    /// additions, multiplications and divisions only (<see cref="Math.Sqrt"/> is correctly rounded everywhere), so
+    /// no platform math library can change a single bit of the result.
+    /// </summary>
+    /// <remarks>Not thread-safe: use one generator per thread. Allocates nothing after construction.</remarks>
+    public sealed class NoiseGenerator
+    {
+        private ulong _s0, _s1, _s2, _s3;
+        private double _spare;
+        private bool _hasSpare;
+
+        /// <summary>Creates a generator whose sequence is fully determined by <paramref name="seed"/>.</summary>
+        public NoiseGenerator(ulong seed)
+        {
+            Seed = seed;
+            Reset();
+        }
+
+        /// <summary>The seed this generator was created with.</summary>
+        public ulong Seed { get; }
+
+        /// <summary>Restarts the sequence from the seed.</summary>
+        public void Reset()
+        {
+            ulong x = Seed;
+            _s0 = SplitMix64(ref x);
+            _s1 = SplitMix64(ref x);
+            _s2 = SplitMix64(ref x);
+            _s3 = SplitMix64(ref x);
+            _hasSpare = false;
+        }
+
+        /// <summary>The next raw 64-bit output of xoshiro256**.</summary>
+        public ulong NextUInt64()
+        {
+            ulong result = RotateLeft(_s1 * 5, 7) * 9;
+            ulong t = _s1 << 17;
+            _s2 ^= _s0;
+            _s3 ^= _s1;
+            _s1 ^= _s2;
+            _s0 ^= _s3;
+            _s2 ^= t;
+            _s3 = RotateLeft(_s3, 45);
+            return result;
+        }
+
+        /// <summary>A uniform double in [0, 1) with 53 random bits.</summary>
+        public double NextDouble() => (NextUInt64() >> 11) * (1.0 / 9007199254740992.0);
+
+        /// <summary>A standard-normal sample (mean 0, variance 1).</summary>
+        public double NextGaussian()
+        {
+            if (_hasSpare)
+            {
+                _hasSpare = false;
+                return _spare;
+            }
+
+            double u, v, s;
+            do
+            {
+                u = 2.0 * NextDouble() - 1.0;
+                v = 2.0 * NextDouble() - 1.0;
+                s = u * u + v * v;
+            }
+            while (s >= 1.0 || s == 0.0);
+
+            double factor = Math.Sqrt(-2.0 * DeterministicMath.Log(s) / s);
+            _spare = v * factor;
+            _hasSpare = true;
+            return u * factor;
+        }
+
+        /// <summary>Fills <paramref name="destination"/> with standard-normal samples, in order.</summary>
+        public void FillGaussian(Span<float> destination)
+        {
+            for (int i = 0; i < destination.Length; i++)
+            {
+                destination[i] = (float)NextGaussian();
+            }
+        }
+
+        /// <summary>Fills <paramref name="destination"/> with standard-normal samples.</summary>
+        public void FillGaussian(TensorBuffer destination) => FillGaussian(destination.Span);
+
+        private static ulong SplitMix64(ref ulong x)
+        {
+            ulong z = x += 0x9E3779B97F4A7C15UL;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            return z ^ (z >> 31);
+        }
+
+        private static ulong RotateLeft(ulong x, int k) => (x << k) | (x >> (64 - k));
+    }
+}
