@@ -32,7 +32,7 @@ namespace LiveDiffusion.Schedulers
                 return fallback;
             }
 
-            if (node is JsonValue value && value.TryGetValue(out double d) && d == Math.Floor(d) && Math.Abs(d) <= int.MaxValue)
+            if (node is JsonValue value && TryNumber(value, out double d) && d == Math.Floor(d) && Math.Abs(d) <= int.MaxValue)
             {
                 return (int)d;
             }
@@ -50,7 +50,7 @@ namespace LiveDiffusion.Schedulers
 
             if (node is JsonValue value)
             {
-                if (value.TryGetValue(out double d))
+                if (TryNumber(value, out double d))
                 {
                     return d;
                 }
@@ -141,7 +141,7 @@ namespace LiveDiffusion.Schedulers
                 var result = new double[array.Count];
                 for (int i = 0; i < array.Count; i++)
                 {
-                    if (!(array[i] is JsonValue v) || !v.TryGetValue(out double d))
+                    if (!(array[i] is JsonValue v) || !TryNumber(v, out double d))
                     {
                         throw Invalid(key, node, "an array of numbers (element " + i + " is not a number)");
                     }
@@ -184,6 +184,35 @@ namespace LiveDiffusion.Schedulers
             }
 
             return extra;
+        }
+
+        /// <summary>Reads a number whether the node was parsed from text or built in code from an int, long, float or double.</summary>
+        private static bool TryNumber(JsonValue value, out double result)
+        {
+            if (value.TryGetValue(out result))
+            {
+                return true;
+            }
+
+            if (value.TryGetValue(out int i))
+            {
+                result = i;
+                return true;
+            }
+
+            if (value.TryGetValue(out long l))
+            {
+                result = l;
+                return true;
+            }
+
+            if (value.TryGetValue(out float f))
+            {
+                result = f;
+                return true;
+            }
+
+            return false;
         }
 
         private JsonNode? Take(string key)

@@ -41,6 +41,9 @@ namespace LiveDiffusion.Schedulers
         /// <summary>Creates the scheduler from any scheduler's configuration, keeping the keys PNDM shares (diffusers' from_config).</summary>
         public static PNDMScheduler FromConfig(SchedulerConfig config) => new PNDMScheduler((PNDMSchedulerConfig)config.ConvertTo("PNDMScheduler"));
 
+        /// <summary>The Runge–Kutta warm-up needs two steps to have anything to run.</summary>
+        private protected override int MinInferenceSteps => _config.SkipPrkSteps ? 1 : 2;
+
         private protected override float[] BuildTimesteps(int numInferenceSteps, double strength)
         {
             int trainSteps = _config.NumTrainTimesteps;

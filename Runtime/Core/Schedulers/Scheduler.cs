@@ -77,10 +77,10 @@ namespace LiveDiffusion.Schedulers
         /// <exception cref="ArgumentOutOfRangeException">The step count or strength is out of range.</exception>
         public void SetTimesteps(int numInferenceSteps, double strength)
         {
-            if (numInferenceSteps < 1 || numInferenceSteps > MaxInferenceSteps)
+            if (numInferenceSteps < MinInferenceSteps || numInferenceSteps > MaxInferenceSteps)
             {
                 throw new ArgumentOutOfRangeException(nameof(numInferenceSteps), numInferenceSteps,
-                    $"{Name} supports between 1 and {MaxInferenceSteps} inference steps with num_train_timesteps = {Config.NumTrainTimesteps}.");
+                    $"{Name} supports between {MinInferenceSteps} and {MaxInferenceSteps} inference steps with this configuration (num_train_timesteps = {Config.NumTrainTimesteps}).");
             }
 
             if (!(strength >= 0 && strength <= 1))
@@ -92,7 +92,7 @@ namespace LiveDiffusion.Schedulers
             NumInferenceSteps = numInferenceSteps;
             int init = Math.Min((int)(numInferenceSteps * strength), numInferenceSteps);
             int start = UsesStrengthInSchedule ? 0 : Math.Max(numInferenceSteps - init, 0) * Order;
-            BeginIndex = Math.Min(start, _timesteps.Length);
+            BeginIndex = init == 0 ? _timesteps.Length : Math.Min(start, _timesteps.Length);
             _timestepView = new ArraySegment<float>(_timesteps, BeginIndex, _timesteps.Length - BeginIndex);
             StepIndex = -1;
             ResetState();
@@ -165,6 +165,9 @@ namespace LiveDiffusion.Schedulers
             double alphaProd = AlphaProdAt(timestep);
             SpanMath.Combine(original.Span, (float)Math.Sqrt(alphaProd), noise.Span, (float)Math.Sqrt(1 - alphaProd), destination.Span);
         }
+
+        /// <summary>The smallest step count this scheduler's configuration allows.</summary>
+        private protected virtual int MinInferenceSteps => 1;
 
         /// <summary>The largest step count this scheduler's configuration allows.</summary>
         private protected virtual int MaxInferenceSteps => Config.NumTrainTimesteps;

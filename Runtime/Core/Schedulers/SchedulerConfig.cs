@@ -106,7 +106,8 @@ namespace LiveDiffusion.Schedulers
         /// <exception cref="SchedulerConfigException">The class is unknown or a carried-over value is invalid for it.</exception>
         public SchedulerConfig ConvertTo(string className)
         {
-            JsonObject json = ToJsonObject();
+            // Through text, exactly as a saved file would be read.
+            JsonObject json = ParseObject(ToJson(), ClassName);
             json["_class_name"] = className;
             return SchedulerRegistry.Create(className, json, $"{ClassName} configuration converted to {className}");
         }
