@@ -35,11 +35,18 @@ namespace LiveDiffusion.Rendering
         /// that failed with its error code name (e.g. <c>eglInitialize failed: EGL_NOT_INITIALIZED</c>) and the fix.
         /// </exception>
         public HeadlessGlContext()
+            : this(trySurfacelessPlatform: true)
+        {
+        }
+
+        /// <summary>As the public constructor; false skips the surfaceless platform (tests use it to reach the fallback).</summary>
+        internal HeadlessGlContext(bool trySurfacelessPlatform)
         {
             var failures = new List<string>();
             try
             {
-                if (TryCreate(surfacelessPlatform: true, failures, out _display, out _context, out _surface, out string method)
+                string method = "";
+                if ((trySurfacelessPlatform && TryCreate(surfacelessPlatform: true, failures, out _display, out _context, out _surface, out method))
                     || TryCreate(surfacelessPlatform: false, failures, out _display, out _context, out _surface, out method))
                 {
                     Method = method;
@@ -127,7 +134,11 @@ namespace LiveDiffusion.Rendering
             if (!AcquireDisplay(display, out int eglMajor, out int eglMinor))
             {
                 int error = eglGetError();
-                failures.Add($"{where}: eglInitialize failed: {ErrorName(error)} (no usable EGL driver for this display; libegl-mesa0 missing, or no DRI driver from libgl1-mesa-dri).");
+                string cause = !surfacelessPlatform && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DISPLAY"))
+                                                    && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("WAYLAND_DISPLAY"))
+                    ? "Mesa's default display is the X11 or Wayland one, which cannot initialise with $DISPLAY unset; EGL_PLATFORM=surfaceless selects the headless one"
+                    : "no usable EGL driver for this display; libegl-mesa0 missing, or no DRI driver from libgl1-mesa-dri";
+                failures.Add($"{where}: eglInitialize failed: {ErrorName(error)} ({cause}).");
                 display = Null;
                 return false;
             }
