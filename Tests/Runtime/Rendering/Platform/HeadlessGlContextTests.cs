@@ -98,18 +98,6 @@ namespace LiveDiffusion.Rendering.Tests
             Assert.Equal("EGL surfaceless", context.Method);
         }
 
-        [DisplayFact]
-        public void DefaultDisplayFallback_GivesAWorkingContext_UnderX()
-        {
-            // Without a display Mesa's default EGL display cannot initialise, so the fallback needs one.
-            using var context = new HeadlessGlContext(trySurfacelessPlatform: false);
-            _output.WriteLine($"{context.Method}: {context.Version}");
-
-            Assert.StartsWith("EGL default display", context.Method);
-            Assert.True(GlPixels.ParseVersion(context.Version) >= new Version(3, 3), context.Version);
-            Assert.Null(GlClearCheck.ClearOffscreen(context.Gl));
-        }
-
         [Fact]
         public void MakeCurrent_ThrowsForDisposedContext()
         {
