@@ -1,7 +1,18 @@
+using System.CommandLine;
+using LiveDiffusion.Cli.Commands;
+
 namespace LiveDiffusion.Cli
 {
+    /// <summary>The <c>livediffusion</c> command line.</summary>
     internal static class Program
     {
-        private static int Main(string[] args) => 0;
+        private static int Main(string[] args)
+        {
+            var root = new RootCommand("LiveDiffusion: diffusion models in your game engine — generate, watch every denoising step, train your own.");
+            root.Subcommands.Add(SchedulersCommand.Create());
+            root.Subcommands.Add(DoctorCommand.Create());
+            root.Subcommands.Add(BenchCommand.Create());
+            return root.Parse(args).Invoke();
+        }
     }
 }
