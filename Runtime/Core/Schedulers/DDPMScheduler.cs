@@ -46,14 +46,7 @@ namespace LiveDiffusion.Schedulers
             double currentBeta = 1 - currentAlpha;
 
             PredictOriginal(modelOutput, sample, alphaProd, predictedOriginal);
-            if (_config.Thresholding)
-            {
-                ApplyDynamicThreshold(predictedOriginal, _config.DynamicThresholdingRatio, _config.SampleMaxValue);
-            }
-            else if (_config.ClipSample)
-            {
-                SpanMath.Clamp(predictedOriginal.Span, (float)-_config.ClipSampleRange, (float)_config.ClipSampleRange, predictedOriginal.Span);
-            }
+            ClipPredictedOriginal(predictedOriginal, _config.Thresholding, _config.DynamicThresholdingRatio, _config.SampleMaxValue, _config.ClipSample, _config.ClipSampleRange);
 
             // Posterior mean (Ho et al. eq. 7).
             float x0Coeff = (float)(Math.Sqrt(alphaProdPrev) * currentBeta / betaProd);

@@ -269,6 +269,22 @@ namespace LiveDiffusion.Schedulers
         }
 
         /// <summary>
+        /// The x₀ post-processing of diffusers' DDPM/DDIM/LCM: dynamic thresholding when enabled, else clamping to
+        /// ±<paramref name="clipRange"/> when <paramref name="clip"/> is set, else nothing.
+        /// </summary>
+        private protected void ClipPredictedOriginal(TensorBuffer x0, bool thresholding, double ratio, double maxValue, bool clip, double clipRange)
+        {
+            if (thresholding)
+            {
+                ApplyDynamicThreshold(x0, ratio, maxValue);
+            }
+            else if (clip)
+            {
+                SpanMath.Clamp(x0.Span, (float)-clipRange, (float)clipRange, x0.Span);
+            }
+        }
+
+        /// <summary>
         /// Dynamic thresholding (Saharia et al. 2022, "Imagen", section 2.3): per batch item, s = the
         /// <paramref name="ratio"/> quantile of |x₀| clamped to [1, <paramref name="maxValue"/>]; x₀ ← clamp(x₀, −s, s)/s.
         /// </summary>

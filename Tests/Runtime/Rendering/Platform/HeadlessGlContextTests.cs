@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using System.Threading.Tasks;
 using Silk.NET.OpenGL;
 using Xunit;
@@ -22,7 +23,7 @@ namespace LiveDiffusion.Rendering.Tests
             Assert.True(GlPixels.ParseVersion(context.Version) >= new Version(3, 3), context.Version);
             Assert.False(string.IsNullOrEmpty(context.Renderer));
             context.Gl.GetInteger(GetPName.ContextProfileMask, out int profile);
-            Assert.Equal((int)ContextProfileMask.ContextCoreProfileBit, profile & (int)ContextProfileMask.ContextCoreProfileBit);
+            Assert.Equal((int)ContextProfileMask.CoreProfileBit, profile & (int)ContextProfileMask.CoreProfileBit);
         }
 
         [Fact]
@@ -79,12 +80,24 @@ namespace LiveDiffusion.Rendering.Tests
         {
             // Synchronous on purpose: an await could resume on another thread, where this context is not current.
             using var context = new HeadlessGlContext();
-            string? renderer = Task.Run(() =>
+            string? renderer = null;
+            Exception? failure = null;
+            var thread = new Thread(() =>
             {
-                using var worker = new HeadlessGlContext();
-                worker.MakeCurrent();
-                return worker.Gl.GetStringS(StringName.Renderer);
-            }).GetAwaiter().GetResult();
+                try
+                {
+                    using var worker = new HeadlessGlContext();
+                    worker.MakeCurrent();
+                    renderer = worker.Gl.GetStringS(StringName.Renderer);
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                }
+            });
+            thread.Start();
+            thread.Join();
+            Assert.Null(failure);
 
             Assert.False(string.IsNullOrEmpty(renderer));
             context.MakeCurrent();
