@@ -70,7 +70,7 @@ namespace LiveDiffusion.Cli.Commands
                     map[f.Name] = new Dictionary<string, object> { ["ok"] = f.Ok, ["detail"] = f.Detail };
                 }
 
-                Console.WriteLine(JsonSerializer.Serialize(map, new JsonSerializerOptions { WriteIndented = true }));
+                Console.WriteLine(JsonSerializer.Serialize(map, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
             }
             else
             {
