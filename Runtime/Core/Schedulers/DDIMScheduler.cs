@@ -62,7 +62,7 @@ namespace LiveDiffusion.Schedulers
             double betaProd = 1 - alphaProd;
 
             PredictOriginal(modelOutput, sample, alphaProd, predictedOriginal);
-            ClipPredictedOriginal(predictedOriginal, _config.Thresholding, _config.DynamicThresholdingRatio, _config.SampleMaxValue, _config.ClipSample, _config.ClipSampleRange);
+            ClipPredictedOriginal(predictedOriginal, _config);
 
             // The ε the step moves along: the model's own for ε-prediction (diffusers' default, use_clipped_model_output
             // = False); derived from x₀ and x_t for v- and sample-prediction.

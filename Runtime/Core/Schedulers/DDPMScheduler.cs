@@ -46,7 +46,7 @@ namespace LiveDiffusion.Schedulers
             double currentBeta = 1 - currentAlpha;
 
             PredictOriginal(modelOutput, sample, alphaProd, predictedOriginal);
-            ClipPredictedOriginal(predictedOriginal, _config.Thresholding, _config.DynamicThresholdingRatio, _config.SampleMaxValue, _config.ClipSample, _config.ClipSampleRange);
+            ClipPredictedOriginal(predictedOriginal, _config);
 
             // Posterior mean (Ho et al. eq. 7).
             float x0Coeff = (float)(Math.Sqrt(alphaProdPrev) * currentBeta / betaProd);

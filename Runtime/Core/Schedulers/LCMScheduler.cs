@@ -73,7 +73,7 @@ namespace LiveDiffusion.Schedulers
             double cOut = scaled / Math.Sqrt(scaled * scaled + 0.25);
 
             PredictOriginal(modelOutput, sample, alphaProd, predictedOriginal);
-            ClipPredictedOriginal(predictedOriginal, _config.Thresholding, _config.DynamicThresholdingRatio, _config.SampleMaxValue, _config.ClipSample, _config.ClipSampleRange);
+            ClipPredictedOriginal(predictedOriginal, _config);
 
             // denoised is the step's x₀ (the frame worth showing); written into predictedOriginal.
             SpanMath.Combine(predictedOriginal.Span, (float)cOut, sample.Span, (float)cSkip, predictedOriginal.Span);

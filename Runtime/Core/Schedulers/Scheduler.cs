@@ -270,17 +270,17 @@ namespace LiveDiffusion.Schedulers
 
         /// <summary>
         /// The x₀ post-processing of diffusers' DDPM/DDIM/LCM: dynamic thresholding when enabled, else clamping to
-        /// ±<paramref name="clipRange"/> when <paramref name="clip"/> is set, else nothing.
+        /// ±clip_sample_range when clip_sample is set, else nothing.
         /// </summary>
-        private protected void ClipPredictedOriginal(TensorBuffer x0, bool thresholding, double ratio, double maxValue, bool clip, double clipRange)
+        private protected void ClipPredictedOriginal(TensorBuffer x0, ClippingSchedulerConfig config)
         {
-            if (thresholding)
+            if (config.Thresholding)
             {
-                ApplyDynamicThreshold(x0, ratio, maxValue);
+                ApplyDynamicThreshold(x0, config.DynamicThresholdingRatio, config.SampleMaxValue);
             }
-            else if (clip)
+            else if (config.ClipSample)
             {
-                SpanMath.Clamp(x0.Span, (float)-clipRange, (float)clipRange, x0.Span);
+                SpanMath.Clamp(x0.Span, (float)-config.ClipSampleRange, (float)config.ClipSampleRange, x0.Span);
             }
         }
 
