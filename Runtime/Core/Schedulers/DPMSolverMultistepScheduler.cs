@@ -29,12 +29,7 @@ namespace LiveDiffusion.Schedulers
             : base(config, BetasFor(config))
         {
             _config = config;
-            if (Alphas[Alphas.Length - 1] == 0)
-            {
-                Alphas[Alphas.Length - 1] = 1.0 / 16777216.0;
-            }
-
-            _trainingSigmas = NoiseSchedules.Sigmas(Alphas);
+            _trainingSigmas = FiniteTrainingSigmas();
         }
 
         /// <summary>σ per step of the current schedule, plus the final σ.</summary>
@@ -54,7 +49,7 @@ namespace LiveDiffusion.Schedulers
                 throw new InvalidOperationException($"{Name}.AddNoise needs the schedule: call SetTimesteps first.");
             }
 
-            int index = BeginIndex > 0 ? BeginIndex : IndexForTimestep(timestep);
+            int index = InitialStepIndex(timestep);
             AlphaSigma(_sigmas[index], out double alpha, out double sigma);
             SpanMath.Combine(original.Span, (float)alpha, noise.Span, (float)sigma, destination.Span);
         }

@@ -218,6 +218,20 @@ namespace LiveDiffusion.Schedulers
             return first;
         }
 
+        /// <summary>
+        /// σ per training timestep for the σ-parameterised schedulers. Zero terminal SNR (ᾱ_T = 0) would make the last
+        /// σ infinite; as diffusers does, ᾱ_T is set to 2^-24 first.
+        /// </summary>
+        private protected double[] FiniteTrainingSigmas()
+        {
+            if (_alphasCumprod[_alphasCumprod.Length - 1] == 0)
+            {
+                _alphasCumprod[_alphasCumprod.Length - 1] = 1.0 / 16777216.0;
+            }
+
+            return NoiseSchedules.Sigmas(_alphasCumprod);
+        }
+
         /// <summary>ᾱ at an integer training timestep; throws for a timestep outside [0, T).</summary>
         private protected double AlphaProdAt(float timestep)
         {

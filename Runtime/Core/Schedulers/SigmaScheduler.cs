@@ -13,13 +13,7 @@ namespace LiveDiffusion.Schedulers
         private protected SigmaScheduler(SchedulerConfig config, double[] betas)
             : base(config, betas)
         {
-            if (Alphas[Alphas.Length - 1] == 0)
-            {
-                // Zero terminal SNR makes the last σ infinite; diffusers uses ᾱ = 2^-24 there instead.
-                Alphas[Alphas.Length - 1] = 1.0 / 16777216.0;
-            }
-
-            TrainingSigmas = NoiseSchedules.Sigmas(Alphas);
+            TrainingSigmas = FiniteTrainingSigmas();
         }
 
         /// <summary>σ per step of the current schedule, plus the final σ (length = steps + 1).</summary>
@@ -77,7 +71,7 @@ namespace LiveDiffusion.Schedulers
                 throw new InvalidOperationException($"{Name}.AddNoise needs the schedule: call SetTimesteps first.");
             }
 
-            int index = BeginIndex > 0 ? BeginIndex : IndexForTimestep(timestep);
+            int index = InitialStepIndex(timestep);
             SpanMath.Combine(original.Span, 1f, noise.Span, (float)_sigmas[index], destination.Span);
         }
 
