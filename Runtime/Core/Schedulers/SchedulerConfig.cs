@@ -144,18 +144,8 @@ namespace LiveDiffusion.Schedulers
         /// <remarks>Infinite values are written as Python's json module writes them (<c>-Infinity</c>), so diffusers reads them back.</remarks>
         public string ToJson() => ToJsonObject().ToJsonString(new JsonSerializerOptions { WriteIndented = true }).Replace(": \"-inf\"", ": -Infinity");
 
-        /// <summary>Writes the configuration to <paramref name="path"/> (through a temporary file, then a rename).</summary>
-        public void Save(string path)
-        {
-            string tmp = path + ".tmp";
-            File.WriteAllText(tmp, ToJson() + "\n", new UTF8Encoding(false));
-            if (File.Exists(path))
-            {
-                File.Delete(path);
-            }
-
-            File.Move(tmp, path);
-        }
+        /// <summary>Writes the configuration to <paramref name="path"/> atomically (temporary file, flush, rename).</summary>
+        public void Save(string path) => LiveDiffusion.IO.AtomicFile.WriteAllText(path, ToJson() + "\n");
 
         /// <inheritdoc />
         public override string ToString() => ToJsonObject().ToJsonString();

@@ -1,0 +1,239 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace LiveDiffusion.IO
+{
+    /// <summary>
+    /// A safetensors file (8-byte little-endian header length, a JSON header, then raw little-endian data), read
+    /// into memory once. Tensors come out as float32 whatever their stored type (F32, F16, BF16). Every failure names
+    /// the file and what is wrong with it.
+    /// </summary>
+    public sealed class SafeTensorsFile
+    {
+        private const long MaxHeaderBytes = 100L * 1024 * 1024;
+        private readonly byte[] _data;
+        private readonly long _dataStart;
+        private readonly Dictionary<string, SafeTensorInfo> _tensors;
+
+        private SafeTensorsFile(string path, byte[] data, long dataStart, Dictionary<string, SafeTensorInfo> tensors, IReadOnlyDictionary<string, string> metadata)
+        {
+            Path = path;
+            _data = data;
+            _dataStart = dataStart;
+            _tensors = tensors;
+            Metadata = metadata;
+        }
+
+        /// <summary>Where the file was read from.</summary>
+        public string Path { get; }
+
+        /// <summary>The free-form <c>__metadata__</c> strings of the header.</summary>
+        public IReadOnlyDictionary<string, string> Metadata { get; }
+
+        /// <summary>Every tensor in the file, in header order.</summary>
+        public IEnumerable<SafeTensorInfo> Tensors => _tensors.Values;
+
+        /// <summary>The tensor names, in header order.</summary>
+        public IEnumerable<string> Names => _tensors.Keys;
+
+        /// <summary>Whether the file holds a tensor called <paramref name="name"/>.</summary>
+        public bool Contains(string name) => _tensors.ContainsKey(name);
+
+        /// <summary>The header entry of <paramref name="name"/>.</summary>
+        /// <exception cref="KeyNotFoundException">The file has no such tensor (the message names the file).</exception>
+        public SafeTensorInfo Info(string name)
+        {
+            if (!_tensors.TryGetValue(name, out SafeTensorInfo? info))
+            {
+                throw new KeyNotFoundException($"{Path} has no tensor named '{name}' ({_tensors.Count} tensors in the file).");
+            }
+
+            return info;
+        }
+
+        /// <summary>Reads <paramref name="name"/> as float32 (converted from F16/BF16 when stored so).</summary>
+        public float[] ReadFloat32(string name)
+        {
+            SafeTensorInfo info = Info(name);
+            var result = new float[info.ElementCount];
+            ReadFloat32(name, result);
+            return result;
+        }
+
+        /// <summary>Reads <paramref name="name"/> as float32 into <paramref name="destination"/> (exactly its element count).</summary>
+        public void ReadFloat32(string name, Span<float> destination)
+        {
+            SafeTensorInfo info = Info(name);
+            if (destination.Length != info.ElementCount)
+            {
+                throw new ArgumentException($"{Path}: tensor '{name}' has {info.ElementCount} elements {info.ShapeString}, the destination {destination.Length}.", nameof(destination));
+            }
+
+            ReadOnlySpan<byte> bytes = new ReadOnlySpan<byte>(_data, checked((int)(_dataStart + info.Begin)), checked((int)(info.End - info.Begin)));
+            switch (info.DType)
+            {
+                case SafeTensorDType.Float32:
+                    if (BitConverter.IsLittleEndian)
+                    {
+                        MemoryMarshal.Cast<byte, float>(bytes).CopyTo(destination);
+                    }
+                    else
+                    {
+                        for (int i = 0; i < destination.Length; i++)
+                        {
+                            destination[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadInt32LittleEndian(bytes.Slice(i * 4)));
+                        }
+                    }
+
+                    break;
+                case SafeTensorDType.Float16:
+                    for (int i = 0; i < destination.Length; i++)
+                    {
+                        destination[i] = FloatFormats.FromHalf(BinaryPrimitives.ReadUInt16LittleEndian(bytes.Slice(i * 2)));
+                    }
+
+                    break;
+                case SafeTensorDType.BFloat16:
+                    for (int i = 0; i < destination.Length; i++)
+                    {
+                        destination[i] = FloatFormats.FromBFloat16(BinaryPrimitives.ReadUInt16LittleEndian(bytes.Slice(i * 2)));
+                    }
+
+                    break;
+                case SafeTensorDType.Int64:
+                    for (int i = 0; i < destination.Length; i++)
+                    {
+                        destination[i] = BinaryPrimitives.ReadInt64LittleEndian(bytes.Slice(i * 8));
+                    }
+
+                    break;
+                case SafeTensorDType.Int32:
+                    for (int i = 0; i < destination.Length; i++)
+                    {
+                        destination[i] = BinaryPrimitives.ReadInt32LittleEndian(bytes.Slice(i * 4));
+                    }
+
+                    break;
+                default:
+                    throw new InvalidDataException($"{Path}: tensor '{name}' has unsupported type {info.DType}.");
+            }
+        }
+
+        /// <summary>Reads a safetensors file.</summary>
+        /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+        /// <exception cref="InvalidDataException">The file is truncated or its header is malformed (the message says how).</exception>
+        public static SafeTensorsFile Read(string path)
+        {
+            if (!File.Exists(path))
+            {
+                throw new FileNotFoundException($"Weights file not found: {path}", path);
+            }
+
+            return Parse(File.ReadAllBytes(path), path);
+        }
+
+        /// <summary>Parses safetensors bytes; <paramref name="origin"/> names them in errors.</summary>
+        public static SafeTensorsFile Parse(byte[] data, string origin)
+        {
+            if (data.Length < 8)
+            {
+                throw new InvalidDataException($"{origin} is not a safetensors file: {data.Length} bytes, shorter than the 8-byte header length.");
+            }
+
+            ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(data);
+            if (headerLength > MaxHeaderBytes || (long)headerLength > data.Length - 8)
+            {
+                throw new InvalidDataException($"{origin} is not a safetensors file or is truncated: the header claims {headerLength} bytes, the file has {data.Length - 8} after the length.");
+            }
+
+            long dataStart = 8 + (long)headerLength;
+            long dataLength = data.Length - dataStart;
+            var tensors = new Dictionary<string, SafeTensorInfo>(StringComparer.Ordinal);
+            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(new ReadOnlyMemory<byte>(data, 8, (int)headerLength));
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"{origin}: the safetensors header is not valid JSON ({e.Message}).", e);
+            }
+
+            using (document)
+            {
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    throw new InvalidDataException($"{origin}: the safetensors header is not a JSON object.");
+                }
+
+                foreach (JsonProperty property in document.RootElement.EnumerateObject())
+                {
+                    if (property.Name == "__metadata__")
+                    {
+                        foreach (JsonProperty m in property.Value.EnumerateObject())
+                        {
+                            metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : m.Value.GetRawText();
+                        }
+
+                        continue;
+                    }
+
+                    tensors[property.Name] = ParseEntry(origin, property, dataLength);
+                }
+            }
+
+            return new SafeTensorsFile(origin, data, dataStart, tensors, metadata);
+        }
+
+        private static SafeTensorInfo ParseEntry(string origin, JsonProperty property, long dataLength)
+        {
+            JsonElement entry = property.Value;
+            if (entry.ValueKind != JsonValueKind.Object
+                || !entry.TryGetProperty("dtype", out JsonElement dtypeElement)
+                || !entry.TryGetProperty("shape", out JsonElement shapeElement)
+                || !entry.TryGetProperty("data_offsets", out JsonElement offsetsElement))
+            {
+                throw new InvalidDataException($"{origin}: header entry '{property.Name}' needs dtype, shape and data_offsets.");
+            }
+
+            string dtypeName = dtypeElement.GetString() ?? string.Empty;
+            SafeTensorDType dtype = dtypeName switch
+            {
+                "F32" => SafeTensorDType.Float32,
+                "F16" => SafeTensorDType.Float16,
+                "BF16" => SafeTensorDType.BFloat16,
+                "I64" => SafeTensorDType.Int64,
+                "I32" => SafeTensorDType.Int32,
+                _ => throw new InvalidDataException($"{origin}: tensor '{property.Name}' has dtype '{dtypeName}'; supported: F32, F16, BF16, I64, I32."),
+            };
+
+            long[] shape = shapeElement.EnumerateArray().Select(e => e.GetInt64()).ToArray();
+            long[] offsets = offsetsElement.EnumerateArray().Select(e => e.GetInt64()).ToArray();
+            if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || shape.Any(d => d < 0))
+            {
+                throw new InvalidDataException($"{origin}: tensor '{property.Name}' has malformed shape or data_offsets.");
+            }
+
+            var info = new SafeTensorInfo(property.Name, dtype, shape, offsets[0], offsets[1]);
+            long expected = info.ElementCount * SafeTensorInfo.ElementSize(dtype);
+            if (offsets[1] - offsets[0] != expected)
+            {
+                throw new InvalidDataException($"{origin}: tensor '{property.Name}' {info.ShapeString} {dtypeName} needs {expected} bytes but its offsets span {offsets[1] - offsets[0]}.");
+            }
+
+            if (offsets[1] > dataLength)
+            {
+                throw new InvalidDataException($"{origin} is truncated: tensor '{property.Name}' ends at byte {offsets[1]} of the data, which has {dataLength}.");
+            }
+
+            return info;
+        }
+    }
+}
