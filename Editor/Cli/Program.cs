@@ -12,6 +12,7 @@ namespace LiveDiffusion.Cli
             root.Subcommands.Add(SchedulersCommand.Create());
             root.Subcommands.Add(DoctorCommand.Create());
             root.Subcommands.Add(BenchCommand.Create());
+            root.Subcommands.Add(TrainCommand.Create());
             return root.Parse(args).Invoke();
         }
     }

@@ -1,0 +1,199 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using LiveDiffusion.Editor.Training;
+using LiveDiffusion.Models;
+using LiveDiffusion.Schedulers;
+using Spectre.Console;
+
+namespace LiveDiffusion.Cli.Commands
+{
+    /// <summary><c>livediffusion train</c>: trains a diffusion model on a folder of images.</summary>
+    internal static class TrainCommand
+    {
+        public static Command Create()
+        {
+            var data = new Option<string>("--data") { Description = "Folder of training images (subfolders are classes with --class-conditional).", Required = true };
+            var output = new Option<string>("--out") { Description = "Run folder: checkpoints/, samples/, train_log.jsonl, model/.", Required = true };
+            var preset = new Option<string>("--preset") { Description = "Model size: " + string.Join(", ", ModelPresets.Names) + ".", DefaultValueFactory = _ => "small" };
+            var config = new Option<string?>("--unet-config") { Description = "A unet/config.json to train instead of a preset." };
+            var size = new Option<int>("--size") { Description = "Training resolution (pixels).", DefaultValueFactory = _ => 32 };
+            var padding = new Option<string>("--padding") { Description = "circular (outputs tile seamlessly) or zeros.", DefaultValueFactory = _ => "circular" };
+            var classes = new Option<bool>("--class-conditional") { Description = "Subfolders are class labels; trains with label dropout for guidance." };
+            var steps = new Option<int>("--steps") { Description = "Optimisation steps.", DefaultValueFactory = _ => 10000 };
+            var batch = new Option<int>("--batch") { Description = "Images per step.", DefaultValueFactory = _ => 32 };
+            var lr = new Option<double>("--lr") { Description = "Peak learning rate (AdamW).", DefaultValueFactory = _ => 2e-4 };
+            var warmup = new Option<int>("--warmup") { Description = "Warm-up steps.", DefaultValueFactory = _ => 200 };
+            var seed = new Option<ulong>("--seed") { Description = "Seed; the same seed gives the same run.", DefaultValueFactory = _ => 1234UL };
+            var prediction = new Option<string>("--prediction") { Description = "epsilon or v.", DefaultValueFactory = _ => "epsilon" };
+            var minSnr = new Option<double>("--min-snr") { Description = "Min-SNR-gamma loss weighting (0 disables).", DefaultValueFactory = _ => 5.0 };
+            var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => 500 };
+            var keep = new Option<int>("--keep") { Description = "Checkpoints to keep.", DefaultValueFactory = _ => 3 };
+            var sampleEvery = new Option<int>("--sample-every") { Description = "Steps between sample grids (0: none).", DefaultValueFactory = _ => 1000 };
+            var resume = new Option<string?>("--resume") { Description = "'latest' (the newest checkpoint in --out) or a checkpoint file." };
+            var rotate = new Option<bool>("--rotate90") { Description = "Random 90-degree rotations and vertical flips (textures)." };
+            var alpha = new Option<string>("--alpha") { Description = "composite (over black, RGB model) or keep (RGBA model).", DefaultValueFactory = _ => "composite" };
+            var randomCrop = new Option<bool>("--random-crop") { Description = "Random instead of centre crops." };
+            var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (0: all cores).", DefaultValueFactory = _ => 0 };
+            var plain = new Option<bool>("--plain") { Description = "Plain log lines instead of a progress bar." };
+
+            var command = new Command("train", "Train a diffusion model on a folder of images (DDPM recipe: AdamW, cosine LR, EMA, checkpoints, sample grids).")
+            {
+                data, output, preset, config, size, padding, classes, steps, batch, lr, warmup, seed, prediction, minSnr,
+                checkpointEvery, keep, sampleEvery, resume, rotate, alpha, randomCrop, threads, plain,
+            };
+
+            command.SetAction(parse =>
+            {
+                string outDir = parse.GetValue(output)!;
+                bool keepAlpha = parse.GetValue(alpha) switch
+                {
+                    "keep" => true,
+                    "composite" => false,
+                    var other => throw new ArgumentException($"--alpha '{other}': use composite or keep."),
+                };
+                var datasetOptions = new DatasetOptions
+                {
+                    Size = parse.GetValue(size),
+                    ClassConditional = parse.GetValue(classes),
+                    Alpha = keepAlpha ? AlphaMode.Keep : AlphaMode.Composite,
+                    RandomCrop = parse.GetValue(randomCrop),
+                    FlipHorizontal = true,
+                    FlipVertical = parse.GetValue(rotate),
+                    Rotate90 = parse.GetValue(rotate),
+                };
+
+                ImageFolderDataset dataset;
+                try
+                {
+                    dataset = ImageFolderDataset.Load(parse.GetValue(data)!, datasetOptions);
+                }
+                catch (Exception e) when (e is DirectoryNotFoundException || e is InvalidDataException)
+                {
+                    Console.Error.WriteLine("error: " + e.Message);
+                    return 2;
+                }
+
+                Console.WriteLine($"dataset: {dataset.Count} images from {dataset.Folder}" + (dataset.ClassNames.Count > 0 ? $" in classes {string.Join(", ", dataset.ClassNames.Zip(dataset.ClassCounts, (n, c) => $"{n} ({c})"))}" : string.Empty));
+                if (dataset.Skipped.Count > 0)
+                {
+                    Console.WriteLine($"skipped {dataset.Skipped.Count} file(s):");
+                    foreach (SkippedFile skipped in dataset.Skipped.Take(10))
+                    {
+                        Console.WriteLine($"  {skipped.Path}: {skipped.Reason}");
+                    }
+                }
+
+                PaddingMode paddingMode = parse.GetValue(padding) switch
+                {
+                    "circular" => PaddingMode.Circular,
+                    "zeros" => PaddingMode.Zeros,
+                    var other => throw new ArgumentException($"--padding '{other}': use circular or zeros."),
+                };
+                string? configPath = parse.GetValue(config);
+                UNet2DConfig unet = configPath != null
+                    ? UNet2DConfig.Load(configPath)
+                    : ModelPresets.Create(parse.GetValue(preset)!, datasetOptions.Size, datasetOptions.Channels, paddingMode, dataset.ClassNames);
+
+                PredictionType predictionType = parse.GetValue(prediction) switch
+                {
+                    "epsilon" => PredictionType.Epsilon,
+                    "v" or "v_prediction" => PredictionType.VPrediction,
+                    var other => throw new ArgumentException($"--prediction '{other}': use epsilon or v."),
+                };
+                var options = new TrainingOptions
+                {
+                    Steps = parse.GetValue(steps),
+                    BatchSize = parse.GetValue(batch),
+                    LearningRate = parse.GetValue(lr),
+                    WarmupSteps = parse.GetValue(warmup),
+                    Seed = parse.GetValue(seed),
+                    PredictionType = predictionType,
+                    MinSnrGamma = parse.GetValue(minSnr),
+                    CheckpointEvery = parse.GetValue(checkpointEvery),
+                    KeepCheckpoints = parse.GetValue(keep),
+                    SampleEvery = parse.GetValue(sampleEvery),
+                    Threads = parse.GetValue(threads),
+                    Data = datasetOptions,
+                };
+
+                var trainer = new DiffusionTrainer(dataset, unet, options, outDir);
+                Checkpoint? from = null;
+                string? resumeArg = parse.GetValue(resume);
+                if (resumeArg != null)
+                {
+                    from = resumeArg == "latest"
+                        ? Checkpoint.Latest(trainer.CheckpointFolder, w => Console.Error.WriteLine("warning: " + w))
+                        : Checkpoint.Read(resumeArg);
+                    if (from == null)
+                    {
+                        Console.WriteLine($"no checkpoint in {trainer.CheckpointFolder}; starting from step 0.");
+                    }
+                }
+
+                using var cancellation = new CancellationTokenSource();
+                ConsoleCancelEventHandler onCancel = (_, e) =>
+                {
+                    e.Cancel = true;
+                    Console.Error.WriteLine("stopping after this step and saving a checkpoint...");
+                    cancellation.Cancel();
+                };
+                Console.CancelKeyPress += onCancel;
+                try
+                {
+                    using var model = new LiveDiffusion.Torch.Models.UNet2D(unet);
+                    Console.WriteLine($"model: {(configPath ?? "preset " + parse.GetValue(preset))}, {model.ParameterCount:N0} parameters, {unet.PaddingMode.ToString().ToLowerInvariant()} padding; {options.Steps} steps of {options.BatchSize} -> {trainer.OutputFolder}");
+                    TrainingResult result = parse.GetValue(plain) || Console.IsOutputRedirected
+                        ? RunPlain(trainer, from, cancellation.Token)
+                        : RunWithProgressBar(trainer, from, cancellation.Token);
+                    Console.WriteLine($"{(result.Cancelled ? "stopped" : "done")} at step {result.Step}: loss {result.SmoothedLoss:F4}, {result.NonFiniteSkipped} non-finite steps skipped, {result.Rollbacks} rollbacks, {result.Elapsed:hh\\:mm\\:ss}");
+                    Console.WriteLine($"model folder: {result.ModelFolder}");
+                    return result.Cancelled ? 130 : 0;
+                }
+                finally
+                {
+                    Console.CancelKeyPress -= onCancel;
+                }
+            });
+            return command;
+        }
+
+        private static TrainingResult RunPlain(DiffusionTrainer trainer, Checkpoint? from, CancellationToken cancellation)
+        {
+            trainer.Message += m => Console.WriteLine(m);
+            DateTime last = DateTime.MinValue;
+            trainer.StepCompleted += s =>
+            {
+                if (DateTime.UtcNow - last >= TimeSpan.FromSeconds(10) || s.Step == s.TotalSteps)
+                {
+                    last = DateTime.UtcNow;
+                    Console.WriteLine($"step {s.Step}/{s.TotalSteps} loss {s.SmoothedLoss:F4} lr {s.LearningRate:E2} {s.ImagesPerSecond:F1} img/s eta {s.Remaining:hh\\:mm\\:ss}");
+                }
+            };
+            return trainer.Run(from, cancellation);
+        }
+
+        private static TrainingResult RunWithProgressBar(DiffusionTrainer trainer, Checkpoint? from, CancellationToken cancellation)
+        {
+            TrainingResult? result = null;
+            AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .Start(context =>
+                {
+                    ProgressTask task = context.AddTask("training", maxValue: 1);
+                    trainer.Message += m => AnsiConsole.MarkupLine(Markup.Escape(m));
+                    trainer.StepCompleted += s =>
+                    {
+                        task.MaxValue = s.TotalSteps;
+                        task.Value = s.Step;
+                        task.Description = $"step {s.Step}/{s.TotalSteps} loss {s.SmoothedLoss:F4} {s.ImagesPerSecond:F0} img/s";
+                    };
+                    result = trainer.Run(from, cancellation);
+                });
+            return result!;
+        }
+    }
+}

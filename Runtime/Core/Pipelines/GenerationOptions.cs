@@ -1,0 +1,31 @@
+namespace LiveDiffusion.Pipelines
+{
+    /// <summary>What to generate with an <see cref="UnconditionalPipeline"/>.</summary>
+    public sealed class GenerationOptions
+    {
+        /// <summary>Number of images (the batch size of the model calls).</summary>
+        public int Count { get; init; } = 1;
+
+        /// <summary>Width in pixels; 0 means the model's sample size.</summary>
+        public int Width { get; init; }
+
+        /// <summary>Height in pixels; 0 means the model's sample size.</summary>
+        public int Height { get; init; }
+
+        /// <summary>
+        /// The seed. Image i starts from noise seeded with <c>Seed + i</c>, so with a deterministic scheduler (DDIM,
+        /// Euler, DPM++, PNDM) image i equals a single-image run with seed <c>Seed + i</c>. Stochastic schedulers
+        /// draw their per-step noise from one generator seeded with <c>Seed</c>.
+        /// </summary>
+        public ulong Seed { get; init; }
+
+        /// <summary>Number of denoising steps.</summary>
+        public int Steps { get; init; } = 25;
+
+        /// <summary>The class of every image for a class-conditional model (null: no class, or the model's "no class" embedding).</summary>
+        public int? ClassLabel { get; init; }
+
+        /// <summary>Classifier-free guidance scale for class-conditional models; 1 runs the conditional branch alone.</summary>
+        public float GuidanceScale { get; init; } = 1f;
+    }
+}

@@ -1,0 +1,150 @@
+using System;
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using System.Threading;
+using LiveDiffusion.Models;
+using LiveDiffusion.Schedulers;
+
+namespace LiveDiffusion.Pipelines
+{
+    /// <summary>
+    /// Generates images from a pixel-space denoiser (our own UNet2D models) with any scheduler: unconditional, or
+    /// class-conditional with classifier-free guidance (the conditional and "no class" branches run as one batch).
+    /// Buffers are allocated per generation; the step loop allocates nothing. Not thread-safe.
+    /// </summary>
+    public sealed class UnconditionalPipeline
+    {
+        private readonly IDenoiser _denoiser;
+
+        /// <summary>Creates the pipeline over a denoiser and a scheduler.</summary>
+        public UnconditionalPipeline(IDenoiser denoiser, Scheduler scheduler)
+        {
+            _denoiser = denoiser ?? throw new ArgumentNullException(nameof(denoiser));
+            Scheduler = scheduler ?? throw new ArgumentNullException(nameof(scheduler));
+        }
+
+        /// <summary>The scheduler; it may be replaced between generations.</summary>
+        public Scheduler Scheduler { get; set; }
+
+        /// <summary>
+        /// Runs the denoising loop and returns the images, NCHW in the model's range ([-1, 1] for our models).
+        /// <paramref name="onStep"/> sees every step's x_t and predicted x0; <paramref name="cancellation"/> is
+        /// checked before every step.
+        /// </summary>
+        /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+        public TensorBuffer Generate(GenerationOptions options, Action<DenoisingStep>? onStep = null, CancellationToken cancellation = default)
+        {
+            DenoiserInfo info = _denoiser.Info;
+            int width = options.Width == 0 ? info.SampleSize : options.Width;
+            int height = options.Height == 0 ? info.SampleSize : options.Height;
+            Validate(options, info, width, height);
+
+            int count = options.Count;
+            int? label = options.ClassLabel;
+            bool guided = info.UnconditionalClass.HasValue && label.HasValue && options.GuidanceScale != 1f;
+            if (info.ClassCount > 0 && !label.HasValue)
+            {
+                // A class-conditional model asked for no class: use its "no class" embedding (what CFG trains it for).
+                label = info.UnconditionalClass ?? throw new ArgumentException(
+                    $"This model is class-conditional with {info.ClassCount} classes and no 'no class' embedding: choose a class.", nameof(options));
+            }
+
+            var latents = new TensorBuffer(count, info.InChannels, height, width);
+            for (int i = 0; i < count; i++)
+            {
+                new NoiseGenerator(options.Seed + (ulong)i).FillGaussian(latents.Item(i));
+            }
+
+            var stepNoise = new NoiseGenerator(options.Seed ^ 0x9E3779B97F4A7C15UL);
+            Scheduler scheduler = Scheduler;
+            scheduler.SetTimesteps(options.Steps);
+            TensorPrimitives.Multiply(latents.Span, scheduler.InitNoiseSigma, latents.Span);
+
+            int modelBatch = guided ? 2 * count : count;
+            var modelInput = new TensorBuffer(modelBatch, info.InChannels, height, width);
+            var modelOutput = new TensorBuffer(modelBatch, info.OutChannels, height, width);
+            var guidedOutput = guided ? new TensorBuffer(count, info.OutChannels, height, width) : modelOutput;
+            var predictedOriginal = latents.CreateLike();
+            var scaled = guided ? latents.CreateLike() : modelInput;
+            var input = new DenoiserInput(modelInput);
+            if (label.HasValue)
+            {
+                input.ClassLabels = new int[modelBatch];
+                for (int i = 0; i < modelBatch; i++)
+                {
+                    input.ClassLabels[i] = i < count ? label.Value : info.UnconditionalClass!.Value;
+                }
+            }
+
+            var step = new DenoisingStep(latents, predictedOriginal) { Count = scheduler.Timesteps.Count };
+            var clock = Stopwatch.StartNew();
+            int half = latents.Length;
+            for (int index = 0; index < scheduler.Timesteps.Count; index++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                long started = clock.ElapsedTicks;
+                float t = scheduler.Timesteps[index];
+                scheduler.ScaleModelInput(latents, t, scaled);
+                if (guided)
+                {
+                    scaled.Span.CopyTo(modelInput.Span.Slice(0, half));
+                    scaled.Span.CopyTo(modelInput.Span.Slice(half, half));
+                }
+
+                input.Timestep = t;
+                _denoiser.Predict(input, modelOutput);
+                if (guided)
+                {
+                    // uncond + s * (cond - uncond)
+                    Span<float> cond = modelOutput.Span.Slice(0, guidedOutput.Length);
+                    Span<float> uncond = modelOutput.Span.Slice(guidedOutput.Length, guidedOutput.Length);
+                    Span<float> result = guidedOutput.Span;
+                    TensorPrimitives.Subtract(cond, uncond, result);
+                    TensorPrimitives.MultiplyAdd(result, options.GuidanceScale, uncond, result);
+                }
+
+                scheduler.Step(guidedOutput, t, latents, latents, predictedOriginal, stepNoise);
+                if (onStep != null)
+                {
+                    step.Index = index;
+                    step.Timestep = t;
+                    step.Elapsed = clock.Elapsed;
+                    step.StepTime = TimeSpan.FromTicks((long)((clock.ElapsedTicks - started) * (TimeSpan.TicksPerSecond / (double)Stopwatch.Frequency)));
+                    onStep(step);
+                }
+            }
+
+            return latents;
+        }
+
+        private static void Validate(GenerationOptions options, DenoiserInfo info, int width, int height)
+        {
+            if (options.Count < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), $"Count is {options.Count}; generate at least one image.");
+            }
+
+            if (options.Steps < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), $"Steps is {options.Steps}; use at least 1.");
+            }
+
+            if (width % info.SizeMultiple != 0 || height % info.SizeMultiple != 0 || width <= 0 || height <= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), $"Size {width}x{height} must be a positive multiple of {info.SizeMultiple} for this model.");
+            }
+
+            if (options.ClassLabel.HasValue && (options.ClassLabel.Value < 0 || options.ClassLabel.Value >= info.ClassCount))
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), info.ClassCount == 0
+                    ? "This model is unconditional; do not pass a class."
+                    : $"Class {options.ClassLabel} is outside [0, {info.ClassCount}).");
+            }
+
+            if (options.GuidanceScale != 1f && options.ClassLabel.HasValue && !info.UnconditionalClass.HasValue)
+            {
+                throw new ArgumentException("Guidance needs a model trained with label dropout (a 'no class' embedding); this one has none. Use guidance 1.", nameof(options));
+            }
+        }
+    }
+}
