@@ -13,6 +13,7 @@ namespace LiveDiffusion.Cli
             root.Subcommands.Add(DoctorCommand.Create());
             root.Subcommands.Add(BenchCommand.Create());
             root.Subcommands.Add(TrainCommand.Create());
+            root.Subcommands.Add(GenerateCommand.Create());
             return root.Parse(args).Invoke();
         }
     }

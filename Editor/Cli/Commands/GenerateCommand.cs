@@ -1,0 +1,123 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using LiveDiffusion.Imaging;
+using LiveDiffusion.Models;
+using LiveDiffusion.Pipelines;
+using LiveDiffusion.Torch.Models;
+
+namespace LiveDiffusion.Cli.Commands
+{
+    /// <summary><c>livediffusion generate</c>: textures from the built-in model or a trained model folder.</summary>
+    internal static class GenerateCommand
+    {
+        public static Command Create()
+        {
+            var model = new Option<string?>("--model") { Description = "Model folder (model_index.json, unet/, scheduler/). Default: the built-in dungeon texture model." };
+            var count = new Option<int>("--count") { Description = "Number of textures.", DefaultValueFactory = _ => 16 };
+            var output = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "textures" };
+            var seed = new Option<ulong>("--seed") { Description = "Seed of the first texture (texture i uses seed + i).", DefaultValueFactory = _ => 7UL };
+            var className = new Option<string?>("--class") { Description = "Class for class-conditional models (built-in: floor or wall). Default: alternate between all classes." };
+            var size = new Option<int>("--size") { Description = "Width and height in pixels (0: the model's size; larger sizes work, see the model card).", DefaultValueFactory = _ => 0 };
+            var steps = new Option<int>("--steps") { Description = "Denoising steps.", DefaultValueFactory = _ => 25 };
+            var scheduler = new Option<string>("--scheduler") { Description = "Scheduler: ddpm, ddim, pndm, euler, euler-a, dpm++2m, lcm.", DefaultValueFactory = _ => "ddim" };
+            var guidance = new Option<float>("--guidance") { Description = "Classifier-free guidance scale (class-conditional models).", DefaultValueFactory = _ => 1.5f };
+            var command = new Command("generate", "Generate tileable textures (PNG with the recipe in a text chunk) and a contact sheet.")
+            {
+                model, count, output, seed, className, size, steps, scheduler, guidance,
+            };
+            command.SetAction(parse =>
+            {
+                string outDir = Path.GetFullPath(parse.GetValue(output)!);
+                int n = parse.GetValue(count);
+                if (n < 1)
+                {
+                    Console.Error.WriteLine("error: --count must be at least 1.");
+                    return 2;
+                }
+
+                TextureGenerator generator;
+                try
+                {
+                    generator = TorchTextureGenerator.Load(parse.GetValue(model));
+                }
+                catch (Exception e) when (e is ModelConfigException || e is DirectoryNotFoundException)
+                {
+                    Console.Error.WriteLine("error: " + e.Message);
+                    return 2;
+                }
+
+                using (generator)
+                {
+                    using var cancellation = new CancellationTokenSource();
+                    Console.CancelKeyPress += (_, e) =>
+                    {
+                        e.Cancel = true;
+                        cancellation.Cancel();
+                    };
+                    string? requested = parse.GetValue(className);
+                    IReadOnlyList<string?> classes = requested != null
+                        ? new[] { requested }
+                        : generator.ClassNames.Count > 0 ? generator.ClassNames.ToArray() : new string?[] { null };
+                    Console.WriteLine($"model: {generator.Model.Path} ({generator.Denoiser.Info.Name}{(generator.Denoiser.Info.Tileable ? ", tileable" : string.Empty)})");
+                    var images = new List<RgbImage>();
+                    var written = new List<string>();
+                    var clock = Stopwatch.StartNew();
+                    ulong s = parse.GetValue(seed);
+                    try
+                    {
+                        for (int c = 0; c < classes.Count; c++)
+                        {
+                            int share = (n / classes.Count) + (c < n % classes.Count ? 1 : 0);
+                            if (share == 0)
+                            {
+                                continue;
+                            }
+
+                            var request = new TextureRequest
+                            {
+                                Count = share,
+                                Seed = s,
+                                ClassName = classes[c],
+                                Size = parse.GetValue(size),
+                                Steps = parse.GetValue(steps),
+                                Scheduler = parse.GetValue(scheduler)!,
+                                GuidanceScale = parse.GetValue(guidance),
+                            };
+                            GeneratedTextures result = generator.Generate(request, cancellation: cancellation.Token);
+                            for (int i = 0; i < result.Images.Count; i++)
+                            {
+                                string file = Path.Combine(outDir, $"{classes[c] ?? "texture"}-{s + (ulong)i}.png");
+                                PngFile.Write(file, result.Images[i], new Dictionary<string, string> { ["parameters"] = result.Recipes[i] });
+                                images.Add(result.Images[i]);
+                                written.Add(file);
+                            }
+
+                            s += (ulong)share;
+                        }
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        Console.Error.WriteLine("cancelled.");
+                        return 130;
+                    }
+
+                    int scale = Math.Max(1, 128 / images[0].Width);
+                    string sheet = Path.Combine(outDir, "contact-sheet.png");
+                    PngFile.Write(sheet, ContactSheet.Compose(images, gap: 4, scale: scale));
+                    string tiled = Path.Combine(outDir, "tiled-preview.png");
+                    PngFile.Write(tiled, ContactSheet.Compose(images.Select(i => i.Tile(2, 2)).ToArray(), gap: 8, scale: Math.Max(1, scale / 2)));
+                    Console.WriteLine($"wrote {written.Count} textures to {outDir} in {clock.Elapsed.TotalSeconds:F1} s");
+                    Console.WriteLine($"contact sheet: {sheet}");
+                    Console.WriteLine($"tiled preview (each texture repeated 2x2): {tiled}");
+                    return 0;
+                }
+            });
+            return command;
+        }
+    }
+}

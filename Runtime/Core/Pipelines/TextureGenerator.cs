@@ -1,0 +1,88 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Threading;
+using LiveDiffusion.Imaging;
+using LiveDiffusion.Models;
+using LiveDiffusion.Schedulers;
+
+namespace LiveDiffusion.Pipelines
+{
+    /// <summary>
+    /// Texture generation with a pixel-space model folder, the way an engine script calls it: pick a class, a seed and
+    /// a size, get 8-bit images and the recipe that reproduces them. The denoiser can be any backend.
+    /// </summary>
+    public sealed class TextureGenerator : IDisposable
+    {
+        private readonly IDenoiser _denoiser;
+        private readonly ModelFolder _folder;
+
+        /// <summary>Creates a generator over an opened model folder and a denoiser that runs its UNet (owned: disposed with the generator).</summary>
+        public TextureGenerator(ModelFolder folder, IDenoiser denoiser)
+        {
+            _folder = folder ?? throw new ArgumentNullException(nameof(folder));
+            _denoiser = denoiser ?? throw new ArgumentNullException(nameof(denoiser));
+        }
+
+        /// <summary>The model folder.</summary>
+        public ModelFolder Model => _folder;
+
+        /// <summary>The denoiser.</summary>
+        public IDenoiser Denoiser => _denoiser;
+
+        /// <summary>Class names of a class-conditional model (empty otherwise).</summary>
+        public IReadOnlyList<string> ClassNames => _folder.UNet.ClassNames;
+
+        /// <summary>Generates textures; <paramref name="onStep"/> sees every denoising step.</summary>
+        public GeneratedTextures Generate(TextureRequest request, Action<DenoisingStep>? onStep = null, CancellationToken cancellation = default)
+        {
+            int? label = request.ClassName == null ? (int?)null : _folder.UNet.ClassIndex(request.ClassName);
+            SchedulerConfig config = _folder.Scheduler.ConvertTo(SchedulerRegistry.Resolve(request.Scheduler));
+            var pipeline = new UnconditionalPipeline(_denoiser, config.CreateScheduler());
+            TensorBuffer result = pipeline.Generate(
+                new GenerationOptions
+                {
+                    Count = request.Count,
+                    Seed = request.Seed,
+                    Width = request.Size,
+                    Height = request.Size,
+                    Steps = request.Steps,
+                    ClassLabel = label,
+                    GuidanceScale = label.HasValue ? request.GuidanceScale : 1f,
+                },
+                onStep,
+                cancellation);
+
+            var images = new RgbImage[result.Batch];
+            var recipes = new string[result.Batch];
+            for (int i = 0; i < result.Batch; i++)
+            {
+                images[i] = ImageConversion.ToImage(result, i);
+                recipes[i] = Recipe(request, request.Seed + (ulong)i, result.Width, result.Height);
+            }
+
+            return new GeneratedTextures(images, recipes, result);
+        }
+
+        /// <summary>The recipe of one texture in the widely used <c>parameters</c> text form (prompt line, then "Key: value" pairs).</summary>
+        public string Recipe(TextureRequest request, ulong seed, int width, int height) => string.Format(
+            CultureInfo.InvariantCulture,
+            "{0}\nSteps: {1}, Sampler: {2}, CFG scale: {3}, Seed: {4}, Size: {5}x{6}, Model: {7}, Class: {8}, Tileable: {9}",
+            request.ClassName ?? "texture",
+            request.Steps,
+            SchedulerRegistry.Resolve(request.Scheduler),
+            request.GuidanceScale,
+            seed,
+            width,
+            height,
+            System.IO.Path.GetFileName(_folder.Path.TrimEnd('/', '\\')),
+            request.ClassName ?? "none",
+            _denoiser.Info.Tileable ? "yes" : "no");
+
+        /// <inheritdoc />
+        public void Dispose() => _denoiser.Dispose();
+    }
+
+    /// <summary>Generated textures, their recipes, and the raw model output ([-1, 1], NCHW).</summary>
+    public sealed record GeneratedTextures(IReadOnlyList<RgbImage> Images, IReadOnlyList<string> Recipes, TensorBuffer Raw);
+}

@@ -1,0 +1,121 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using LiveDiffusion.Editor.Training;
+using LiveDiffusion.Models;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace LiveDiffusion.Editor.Tests.Training
+{
+    /// <summary>
+    /// Kills a real `livediffusion train` process with SIGKILL at arbitrary moments (including mid-checkpoint: it
+    /// checkpoints every step) and checks that every checkpoint on disk reads back whole and that `--resume latest`
+    /// carries the run to its end.
+    /// </summary>
+    public sealed class KillAndResumeTests : IDisposable
+    {
+        private const int Steps = 150;
+        private readonly TinyDataset _data = new TinyDataset(withBadFiles: true);
+        private readonly string _run = Path.Combine(Path.GetTempPath(), "ld-kill-" + Guid.NewGuid().ToString("N"));
+        private readonly ITestOutputHelper _output;
+
+        public KillAndResumeTests(ITestOutputHelper output) => _output = output;
+
+        [Fact]
+        public void SigkillAtAnyMomentLeavesWholeCheckpointsAndResumeFinishesTheRun()
+        {
+            string checkpoints = Path.Combine(_run, "checkpoints");
+            var random = new Random(11);
+            long lastStep = 0;
+            for (int kill = 0; kill < 3; kill++)
+            {
+                using Process process = StartTraining(resume: kill > 0);
+                // Wait for the run to get past its previous checkpoint, then kill it after a random delay.
+                var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+                while (!process.HasExited && DateTime.UtcNow < deadline && (Checkpoint.List(checkpoints).LastOrDefault().Step <= lastStep))
+                {
+                    Thread.Sleep(20);
+                }
+
+                if (process.HasExited)
+                {
+                    Assert.Fail("training ended before it could be killed: " + process.StandardError.ReadToEnd());
+                }
+
+                Thread.Sleep(random.Next(0, 150));
+                process.Kill(entireProcessTree: true); // SIGKILL on Linux: no handler runs
+                process.WaitForExit();
+
+                var onDisk = Checkpoint.List(checkpoints);
+                Assert.NotEmpty(onDisk);
+                foreach ((long step, string path) in onDisk)
+                {
+                    Checkpoint read = Checkpoint.Read(path); // throws on a torn file
+                    Assert.Equal(step, read.Step);
+                }
+
+                long newest = onDisk.Last().Step;
+                Assert.True(newest > lastStep, $"kill {kill}: no progress past step {lastStep}");
+                _output.WriteLine($"kill {kill}: newest whole checkpoint at step {newest}; partial files left: {Directory.GetFiles(checkpoints, "*.partial").Length}");
+                lastStep = newest;
+            }
+
+            using (Process final = StartTraining(resume: true))
+            {
+                string stdout = final.StandardOutput.ReadToEnd();
+                Assert.True(final.WaitForExit(180_000), "the resumed run did not finish");
+                Assert.True(final.ExitCode == 0, stdout + final.StandardError.ReadToEnd());
+                Assert.Contains($"Resumed from", stdout);
+                Assert.Contains($"done at step {Steps}", stdout);
+            }
+
+            Assert.Empty(Directory.GetFiles(checkpoints, "*.partial"));
+            Assert.Equal(Steps, Checkpoint.Latest(checkpoints)!.Step);
+            ModelFolder model = ModelFolder.Open(Path.Combine(_run, "model"));
+            Assert.Equal(2, model.UNet.ClassNames.Count);
+        }
+
+        private Process StartTraining(bool resume)
+        {
+            string cli = Path.Combine(AppContext.BaseDirectory, "livediffusion.dll");
+            var start = new ProcessStartInfo("dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (string arg in new[]
+            {
+                cli, "train", "--data", _data.Folder, "--out", _run, "--preset", "tiny", "--size", "16", "--class-conditional",
+                "--steps", Steps.ToString(), "--batch", "4", "--checkpoint-every", "1", "--keep", "3", "--sample-every", "0",
+                "--threads", "1", "--plain",
+            })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            if (resume)
+            {
+                start.ArgumentList.Add("--resume");
+                start.ArgumentList.Add("latest");
+            }
+
+            return Process.Start(start)!;
+        }
+
+        public void Dispose()
+        {
+            _data.Dispose();
+            try
+            {
+                Directory.Delete(_run, true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}
