@@ -1,6 +1,11 @@
 using System;
 using System.CommandLine;
+using System.IO;
 using LiveDiffusion.Cli.Benchmarks;
+using LiveDiffusion.Editor.Training;
+using LiveDiffusion.Models;
+using LiveDiffusion.Torch.Models;
+using TorchSharp;
 
 namespace LiveDiffusion.Cli.Commands
 {
@@ -11,7 +16,99 @@ namespace LiveDiffusion.Cli.Commands
         {
             var command = new Command("bench", "Benchmarks (figures are ratios measured in one run on this machine).");
             command.Subcommands.Add(CreateSchedulers());
+            command.Subcommands.Add(CreateTrain());
+            command.Subcommands.Add(CreateSample());
             return command;
+        }
+
+        private static Command CreateTrain()
+        {
+            var data = new Option<string?>("--data") { Description = "Image folder (default: ../shared/data/dungeon-tiles, else a synthetic set)." };
+            var preset = new Option<string>("--preset") { Description = "Model preset.", DefaultValueFactory = _ => "small" };
+            var batch = new Option<int>("--batch") { Description = "Images per step.", DefaultValueFactory = _ => 32 };
+            var steps = new Option<int>("--steps") { Description = "Timed steps (after 3 warm-up steps).", DefaultValueFactory = _ => 10 };
+            var command = new Command("train", "Training throughput (images/s) and achieved GFLOP/s of the UNet as a fraction of libtorch's fp32 GEMM rate, measured in the same run; peak RSS.")
+            {
+                data, preset, batch, steps,
+            };
+            command.SetAction(parse =>
+            {
+                string folder = parse.GetValue(data) ?? FindDungeonTiles();
+                var dataset = ImageFolderDataset.Load(folder, new DatasetOptions { Size = 32, ClassConditional = true });
+                UNet2DConfig config = ModelPresets.Create(parse.GetValue(preset)!, 32, 3, PaddingMode.Circular, dataset.ClassNames);
+                double gemm = TorchBenchmarks.GemmGflops();
+                double forward = UNet2DFlops.Forward(config, 1, 32, 32);
+                int b = parse.GetValue(batch);
+                (double imagesPerSecond, double perStep) = TorchBenchmarks.Train(dataset, config, b, 3, parse.GetValue(steps));
+                double achieved = imagesPerSecond * 3 * forward / 1e9;
+                double gemmAfter = TorchBenchmarks.GemmGflops();
+                Console.WriteLine($"threads: {torch.get_num_threads()}, data: {dataset.Count} images from {folder}");
+                Console.WriteLine($"libtorch fp32 GEMM 1024^3: {gemm:F1} GFLOP/s before, {gemmAfter:F1} after (the fraction uses the higher)");
+                Console.WriteLine($"preset {parse.GetValue(preset)}: forward {forward / 1e9:F3} GFLOP per 32x32 image, training step ~3x forward");
+                Console.WriteLine($"training: batch {b}, {perStep * 1000:F0} ms/step, {imagesPerSecond:F1} images/s, {achieved:F1} GFLOP/s = {achieved / Math.Max(gemm, gemmAfter):P0} of GEMM");
+                Console.WriteLine($"peak RSS: {TorchBenchmarks.PeakRssMiB():F0} MiB");
+                return 0;
+            });
+            return command;
+        }
+
+        private static Command CreateSample()
+        {
+            var model = new Option<string?>("--model") { Description = "Model folder (default: the built-in texture model)." };
+            var repeats = new Option<int>("--repeats") { Description = "Timed forward passes per configuration (median reported).", DefaultValueFactory = _ => 10 };
+            var command = new Command("sample", "Per-step latency and achieved GFLOP/s of the UNet at batch 1 and 16: autograd on vs inference mode, 1 thread vs all, CFG as two calls vs one batched call; peak RSS.")
+            {
+                model, repeats,
+            };
+            command.SetAction(parse =>
+            {
+                ModelFolder folder = ModelFolder.Open(parse.GetValue(model) ?? BuiltInModels.Locate());
+                using UNet2D unet = UNet2D.Load(folder.UNetFolder);
+                int r = parse.GetValue(repeats);
+                int size = folder.UNet.SampleSize;
+                double gemm = TorchBenchmarks.GemmGflops();
+                int allThreads = torch.get_num_threads();
+                Console.WriteLine($"model: {folder.Path} ({unet.ParameterCount:N0} parameters, {size}x{size}); libtorch fp32 GEMM 1024^3: {gemm:F1} GFLOP/s; threads: {allThreads}");
+                Console.WriteLine();
+                Console.WriteLine("| batch | configuration | ms/step | GFLOP/s | x GEMM |");
+                Console.WriteLine("|------:|---------------|--------:|--------:|-------:|");
+                foreach (int batch in new[] { 1, 16 })
+                {
+                    double flops = UNet2DFlops.Forward(folder.UNet, batch, size, size);
+                    void Row(string name, double seconds) =>
+                        Console.WriteLine($"| {batch,5} | {name,-45} | {seconds * 1000,7:F2} | {flops / seconds / 1e9,7:F1} | {flops / seconds / 1e9 / gemm,6:P0} |");
+
+                    torch.set_num_threads(1);
+                    Row("1 thread, inference mode", TorchBenchmarks.Forward(unet, batch, size, true, r));
+                    torch.set_num_threads(allThreads);
+                    Row($"{allThreads} threads, autograd on (before)", TorchBenchmarks.Forward(unet, batch, size, false, r));
+                    double inference = TorchBenchmarks.Forward(unet, batch, size, true, r);
+                    Row($"{allThreads} threads, inference mode (after)", inference);
+                    double twoCalls = 2 * inference;
+                    double oneCall = TorchBenchmarks.Forward(unet, 2 * batch, size, true, r);
+                    Console.WriteLine($"| {batch,5} | {"CFG: 2 calls of " + batch + " (before)",-45} | {twoCalls * 1000,7:F2} | {2 * flops / twoCalls / 1e9,7:F1} | {2 * flops / twoCalls / 1e9 / gemm,6:P0} |");
+                    Console.WriteLine($"| {batch,5} | {"CFG: 1 batched call of " + (2 * batch) + " (after)",-45} | {oneCall * 1000,7:F2} | {2 * flops / oneCall / 1e9,7:F1} | {2 * flops / oneCall / 1e9 / gemm,6:P0} |");
+                }
+
+                Console.WriteLine();
+                Console.WriteLine($"peak RSS: {TorchBenchmarks.PeakRssMiB():F0} MiB");
+                return 0;
+            });
+            return command;
+        }
+
+        private static string FindDungeonTiles()
+        {
+            for (DirectoryInfo? dir = new DirectoryInfo(Environment.CurrentDirectory); dir != null; dir = dir.Parent)
+            {
+                string candidate = Path.Combine(dir.FullName, "shared", "data", "dungeon-tiles");
+                if (Directory.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+
+            throw new DirectoryNotFoundException("No dungeon-tiles data found in a shared/data folder above the current directory; pass --data <image folder>.");
         }
 
         private static Command CreateSchedulers()
