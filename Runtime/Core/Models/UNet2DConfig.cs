@@ -211,10 +211,16 @@ namespace LiveDiffusion.Models
             try
             {
                 root = JsonNode.Parse(json) as JsonObject ?? throw new ModelConfigException($"{origin}: the configuration is not a JSON object.");
+                root.ContainsKey("_class_name"); // materialises the properties now, so duplicate keys are reported here
             }
             catch (JsonException e)
             {
                 throw new ModelConfigException($"{origin}: not valid JSON ({e.Message}).", e);
+            }
+            catch (ArgumentException e)
+            {
+                // System.Text.Json reports a key that appears twice this way.
+                throw new ModelConfigException($"{origin}: {e.Message} Each key may appear once.", e);
             }
 
             string? className = root["_class_name"]?.GetValue<string>();
