@@ -13,6 +13,7 @@ namespace LiveDiffusion.Cli
             root.Subcommands.Add(DoctorCommand.Create());
             root.Subcommands.Add(BenchCommand.Create());
             root.Subcommands.Add(TrainCommand.Create());
+            root.Subcommands.Add(EvaluateCommand.Create());
             return root.Parse(args).Invoke();
         }
     }
