@@ -1,0 +1,211 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using LiveDiffusion.Editor.Evaluation;
+using LiveDiffusion.Editor.Training;
+using LiveDiffusion.Models;
+using LiveDiffusion.Schedulers;
+using LiveDiffusion.Torch.Models;
+using TorchSharp;
+
+namespace LiveDiffusion.Cli.Commands
+{
+    /// <summary>
+    /// <c>livediffusion evaluate</c>: generates images from a model folder and measures them against the training
+    /// images (Fréchet distance in TAESD feature space with real-vs-real and trivial baselines, nearest-neighbour
+    /// distances for memorisation, seam scores for tileability).
+    /// </summary>
+    internal static class EvaluateCommand
+    {
+        public static Command Create()
+        {
+            var model = new Option<string>("--model") { Description = "Model folder written by `livediffusion train` (model_index.json, unet/, scheduler/).", Required = true };
+            var data = new Option<string>("--data") { Description = "Folder of the real (training) images to compare with.", Required = true };
+            var count = new Option<int>("--count") { Description = "Images to generate (split evenly over classes with --class-conditional).", DefaultValueFactory = _ => 256 };
+            var steps = new Option<int>("--steps") { Description = "Denoising steps per image.", DefaultValueFactory = _ => 25 };
+            var scheduler = new Option<string>("--scheduler") { Description = "Scheduler (ddim, ddpm, euler, euler-a, dpm++2m, pndm, lcm or a diffusers class name), configured from the model folder.", DefaultValueFactory = _ => "ddim" };
+            var seed = new Option<ulong>("--seed") { Description = "Seed: image i starts from noise seeded with seed + i; the real/real split and the trivial baseline derive from it.", DefaultValueFactory = _ => 0UL };
+            var taesd = new Option<string?>("--taesd") { Description = "Folder with taesd_encoder.safetensors (default: $LIVEDIFFUSION_SHARED_DATA/taesd, or shared/data/taesd found above the current directory)." };
+            var classes = new Option<bool>("--class-conditional") { Description = "Subfolders of --data are classes: generate count/classes images per class and compare class by class too." };
+            var guidance = new Option<float>("--guidance") { Description = "Classifier-free guidance scale with --class-conditional (1: none).", DefaultValueFactory = _ => 1f };
+            var batch = new Option<int>("--batch") { Description = "Images per model call.", DefaultValueFactory = _ => 32 };
+            var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (0: all cores).", DefaultValueFactory = _ => 0 };
+            var json = new Option<bool>("--json") { Description = "Print the results as JSON (progress goes to stderr)." };
+
+            var command = new Command("evaluate", "Measure a trained model: Fréchet distance in TAESD feature space against the training images (with real-vs-real and trivial baselines), nearest-training-image distances, seam scores.")
+            {
+                model, data, count, steps, scheduler, seed, taesd, classes, guidance, batch, threads, json,
+            };
+
+            command.SetAction(parse =>
+            {
+                try
+                {
+                    return Run(
+                        parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(count), parse.GetValue(steps), parse.GetValue(scheduler)!,
+                        parse.GetValue(seed), parse.GetValue(taesd), parse.GetValue(classes), parse.GetValue(guidance), parse.GetValue(batch),
+                        parse.GetValue(threads), parse.GetValue(json));
+                }
+                catch (Exception e) when (e is ModelConfigException || e is SchedulerConfigException || e is DirectoryNotFoundException || e is InvalidDataException || e is FileNotFoundException)
+                {
+                    Console.Error.WriteLine("error: " + e.Message);
+                    return 2;
+                }
+            });
+            return command;
+        }
+
+        private static int Run(string modelPath, string dataPath, int count, int steps, string schedulerName, ulong seed, string? taesdFolder, bool classConditional, float guidance, int batch, int threads, bool asJson)
+        {
+            if (count < 2 || steps < 1 || batch < 1)
+            {
+                Console.Error.WriteLine($"error: --count must be at least 2 (got {count}), --steps and --batch at least 1 (got {steps}, {batch}).");
+                return 2;
+            }
+
+            if (threads > 0)
+            {
+                torch.set_num_threads(threads);
+            }
+
+            Action<string> say = asJson ? m => Console.Error.WriteLine(m) : m => Console.WriteLine(m);
+            ModelFolder folder = ModelFolder.Open(modelPath);
+            UNet2DConfig unet = folder.UNet;
+            string schedulerClass = SchedulerRegistry.Resolve(schedulerName);
+            Scheduler sampler = folder.Scheduler.ConvertTo(schedulerClass).CreateScheduler();
+            string taesdPath = TaesdLocator.Find(taesdFolder, Environment.CurrentDirectory, Environment.GetEnvironmentVariable(TaesdLocator.SharedDataVariable));
+
+            if (classConditional && !unet.IsClassConditional)
+            {
+                throw new ModelConfigException($"--class-conditional: the model in {folder.Path} is unconditional (unet/config.json has no num_class_embeds). Evaluate it without --class-conditional.");
+            }
+
+            var dataset = ImageFolderDataset.Load(dataPath, new DatasetOptions { Size = unet.SampleSize, ClassConditional = classConditional, Alpha = AlphaMode.Composite });
+            say($"data: {dataset.Count} images from {dataset.Folder}" + (dataset.ClassNames.Count > 0 ? $" in classes {string.Join(", ", dataset.ClassNames.Zip(dataset.ClassCounts, (n, c) => $"{n} ({c})"))}" : string.Empty)
+                + (dataset.Skipped.Count > 0 ? $"; {dataset.Skipped.Count} file(s) skipped (first: {dataset.Skipped[0].Path}: {dataset.Skipped[0].Reason})" : string.Empty));
+
+            int[]? modelLabels = null;
+            if (classConditional)
+            {
+                modelLabels = new int[dataset.ClassNames.Count];
+                int classCount = unet.NumClassEmbeds!.Value - (unet.UnconditionalClass.HasValue ? 1 : 0);
+                for (int c = 0; c < modelLabels.Length; c++)
+                {
+                    modelLabels[c] = unet.ClassNames.Count > 0 ? unet.ClassIndex(dataset.ClassNames[c]) : c;
+                    if (modelLabels[c] >= classCount)
+                    {
+                        throw new ModelConfigException($"{Path.Combine(dataPath, dataset.ClassNames[c])}: class {c} has no label in the model ({classCount} classes in {Path.Combine(folder.UNetFolder, "config.json")}). Use the data folder the model was trained on.");
+                    }
+                }
+            }
+            else if (unet.IsClassConditional)
+            {
+                if (!unet.UnconditionalClass.HasValue)
+                {
+                    throw new ModelConfigException($"The model in {folder.Path} is class-conditional without a 'no class' embedding: pass --class-conditional with the class-per-subfolder data it was trained on.");
+                }
+
+                say("note: the model is class-conditional; generating with its 'no class' embedding (pass --class-conditional to compare class by class).");
+            }
+
+            EvaluationData evaluationData = EvaluationData.FromDataset(dataset, unet.SampleSize);
+            using TaesdEncoder encoder = TaesdEncoder.Load(Path.Combine(taesdPath, TaesdEncoder.WeightsFileName));
+            using TorchDenoiser denoiser = TorchDenoiser.Load(folder.UNetFolder, folder.Scheduler.PredictionType);
+            say($"model: {folder.Path} ({denoiser.Info.Name}, {folder.Scheduler.PredictionType} prediction); {count} images, {steps} steps of {schedulerClass}, seed {seed}; TAESD from {taesdPath}");
+
+            var evaluator = new ModelEvaluator(new TaesdFeatureExtractor(encoder, batchSize: 32));
+            evaluator.Progress += m => Console.Error.WriteLine(m);
+            using var cancellation = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = true;
+                cancellation.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
+            EvaluationReport report;
+            try
+            {
+                report = evaluator.Run(
+                    denoiser,
+                    sampler,
+                    evaluationData,
+                    new EvaluationOptions
+                    {
+                        Count = count,
+                        Steps = steps,
+                        Seed = seed,
+                        BatchSize = batch,
+                        ClassConditional = classConditional,
+                        ModelClassLabels = modelLabels,
+                        GuidanceScale = guidance,
+                    },
+                    folder.Path,
+                    cancellation.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine("cancelled.");
+                return 130;
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+
+            Console.WriteLine(asJson ? report.ToJson() : FormatTable(report));
+            return 0;
+        }
+
+        /// <summary>The report as an aligned plain-text table.</summary>
+        internal static string FormatTable(EvaluationReport r)
+        {
+            var rows = new List<(string Name, string Value, string Note)>
+            {
+                ("FD generated vs train", F(r.FdGeneratedVsTrain), $"{r.GeneratedCount} generated vs {r.TrainCount} real"),
+                ("FD real half vs real half", F(r.FdRealVsReal), $"{r.RealHalfA} vs {r.RealHalfB}, seeded split: the floor"),
+                ("FD trivial vs train", F(r.FdTrivialVsTrain), $"{r.GeneratedCount} per-pixel Gaussian samples: the ceiling"),
+                ("ratio FD / real-real", F(r.RatioToRealVsReal), $"trivial: {F(r.TrivialRatioToRealVsReal)} (set sizes differ: read the matched rows)"),
+                ($"FD {r.MatchedCount} generated vs half B", F(r.MatchedFdGeneratedVsHalfB), $"like-for-like: {r.MatchedCount} images per side vs the same half B, mean of {r.MatchedSplits} splits"),
+                ($"FD {r.MatchedCount} real (half A) vs half B", F(r.MatchedFdRealVsHalfB), $"the floor at these sizes (± {F(r.MatchedFdRealSpread)} over splits)"),
+                ($"FD {r.MatchedCount} trivial vs half B", F(r.MatchedFdTrivialVsHalfB), "the ceiling at these sizes"),
+                ("matched ratio", F(r.MatchedRatio), $"trivial: {F(r.MatchedTrivialRatio)}; 1 = as close as held-out real images, lower is better"),
+                ("NN generated -> train", Nn(r.NearestGeneratedVsTrain), "min / median / mean L2, [0,1] pixels"),
+                ("NN generated -> half B", Nn(r.NearestGeneratedVsHalfB), "like-for-like with the next row"),
+                ("NN real half A -> half B", Nn(r.NearestRealHeldOut), "held-out real images"),
+                ("seam generated", Seam(r.SeamGenerated), "mean / median; ~1 seamless, >>1 visible seam"),
+                ("seam train", Seam(r.SeamTrain), "mean / median"),
+                ("time", $"{r.TotalSeconds:F1} s", $"generation {r.GenerationSeconds:F1} s, TAESD {r.FeatureSeconds:F1} s, metrics {r.MetricSeconds:F1} s"),
+            };
+            var text = new StringBuilder();
+            text.AppendLine(CultureInfo.InvariantCulture, $"{r.Model}: {r.GeneratedCount} images, {r.Steps} steps {r.Scheduler}, seed {r.Seed}, {r.ImageSize}x{r.ImageSize}; features: TAESD encoder stage means ({r.FeatureDimension}), images upscaled x{r.FeatureUpscale} nearest; NN over {(r.NearestAllOrientations ? "8 flips/rotations" : "the image as is")}");
+            int nameWidth = rows.Max(x => x.Name.Length);
+            int valueWidth = rows.Max(x => x.Value.Length);
+            foreach ((string name, string value, string note) in rows)
+            {
+                text.AppendLine($"  {name.PadRight(nameWidth)}  {value.PadLeft(valueWidth)}  {note}");
+            }
+
+            if (r.Classes.Count > 0)
+            {
+                text.AppendLine("  per class: class (label)  generated/real  FD gen vs train  FD real-real  ratio | matched k: FD gen  FD real  ratio | NN median gen  real");
+                foreach (ClassEvaluation c in r.Classes)
+                {
+                    text.AppendLine($"    {c.Name} ({c.ModelLabel})  {c.GeneratedCount}/{c.TrainCount}  {F(c.FdGeneratedVsTrain)}  {F(c.FdRealVsReal)}  {F(c.Ratio)} | {c.MatchedCount}: {F(c.MatchedFdGenerated)}  {F(c.MatchedFdReal)}  {F(c.MatchedRatio)} | {F(c.NearestGenerated.Median)}  {F(c.NearestRealHeldOut.Median)}");
+                }
+            }
+
+            return text.ToString().TrimEnd();
+        }
+
+        private static string F(double value) => double.IsFinite(value) ? value.ToString(Math.Abs(value) >= 100 ? "F1" : "F4", CultureInfo.InvariantCulture) : value.ToString(CultureInfo.InvariantCulture);
+
+        private static string Nn(ValueSummary s) => $"{F(s.Min)} / {F(s.Median)} / {F(s.Mean)}";
+
+        private static string Seam(ValueSummary s) => $"{F(s.Mean)} / {F(s.Median)}";
+    }
+}

@@ -1,0 +1,44 @@
+using System.Collections.Generic;
+
+namespace LiveDiffusion.Editor.Evaluation
+{
+    /// <summary>How a model is evaluated.</summary>
+    public sealed class EvaluationOptions
+    {
+        /// <summary>Images to generate in all (split evenly over the classes when class-conditional).</summary>
+        public int Count { get; init; } = 256;
+
+        /// <summary>Denoising steps per image.</summary>
+        public int Steps { get; init; } = 25;
+
+        /// <summary>
+        /// Seed of everything random: generated image i starts from noise seeded with Seed + i; the real-vs-real split
+        /// and the trivial baseline's samples are seeded from it too.
+        /// </summary>
+        public ulong Seed { get; init; }
+
+        /// <summary>Images per model call.</summary>
+        public int BatchSize { get; init; } = 32;
+
+        /// <summary>Generate Count / classes images per class of the data and also compare class by class.</summary>
+        public bool ClassConditional { get; init; }
+
+        /// <summary>
+        /// The model's class label for each class of the data (by index); null: the same index. Lets a model whose
+        /// classes are named be matched to data folders by name.
+        /// </summary>
+        public IReadOnlyList<int>? ModelClassLabels { get; init; }
+
+        /// <summary>Classifier-free guidance scale for class-conditional generation (1: the conditional branch alone).</summary>
+        public float GuidanceScale { get; init; } = 1f;
+
+        /// <summary>
+        /// Seeded real-image splits the like-for-like Fréchet comparison is averaged over (the first is the split the
+        /// other half-vs-half numbers use). Distances only, no extra TAESD work.
+        /// </summary>
+        public int MatchedSplits { get; init; } = 5;
+
+        /// <summary>Also try the 8 flips/rotations of each query in the nearest-neighbour search.</summary>
+        public bool AllOrientations { get; init; } = true;
+    }
+}
