@@ -8,6 +8,53 @@ namespace LiveDiffusion.Editor.Tests
 {
     public sealed class SampleProgramTests
     {
+        private static (int ExitCode, string Output) RunSample(string dll, string workingDirectory, params string[] args)
+        {
+            var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
+            foreach (string arg in args)
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            using Process process = Process.Start(start)!;
+            string stdout = process.StandardOutput.ReadToEnd();
+            string stderr = process.StandardError.ReadToEnd();
+            Assert.True(process.WaitForExit(300_000), dll + " did not finish");
+            return (process.ExitCode, stdout + stderr);
+        }
+
+        [Fact]
+        public void SchedulerLoopSampleLandsOnItsTargetWithEveryScheduler()
+        {
+            foreach (string scheduler in new[] { "ddim", "euler-a", "dpm++2m" })
+            {
+                (int code, string output) = RunSample("SchedulerLoop.dll", Path.GetTempPath(), scheduler, "20");
+                Assert.True(code == 0, output);
+                Assert.Contains("max |result - target|", output);
+            }
+        }
+
+        [Fact]
+        public void TrainYourOwnSampleTrainsAndGenerates()
+        {
+            using var data = new Training.TinyDataset(size: 32, perClass: 4, withBadFiles: true);
+            string work = Path.Combine(Path.GetTempPath(), "ld-sample-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(work);
+            try
+            {
+                (int code, string output) = RunSample("TrainYourOwn.dll", work, data.Folder, Path.Combine(work, "run"), "12");
+                Assert.True(code == 0, output);
+                Assert.Contains("8 images, 3 skipped, classes: checks, stripes", output);
+                Assert.True(File.Exists(Path.Combine(work, "run", "generated.png")));
+                Assert.True(File.Exists(Path.Combine(work, "run", "model", "unet", "diffusion_pytorch_model.safetensors")));
+            }
+            finally
+            {
+                Directory.Delete(work, true);
+            }
+        }
+
         [Fact]
         public void GenerateTextureSampleWritesATextureWithItsRecipe()
         {
