@@ -15,6 +15,7 @@ namespace LiveDiffusion.Cli
             root.Subcommands.Add(TrainCommand.Create());
             root.Subcommands.Add(GenerateCommand.Create());
             root.Subcommands.Add(EvaluateCommand.Create());
+            root.Subcommands.Add(TokenizeCommand.Create());
             return root.Parse(args).Invoke();
         }
     }
