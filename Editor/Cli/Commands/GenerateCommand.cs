@@ -15,6 +15,40 @@ namespace LiveDiffusion.Cli.Commands
     /// <summary><c>livediffusion generate</c>: textures from the built-in model or a trained model folder.</summary>
     internal static class GenerateCommand
     {
+        private static int Reproduce(TextureGenerator generator, string recipePath, string outDir)
+        {
+            TextureRequest request;
+            try
+            {
+                IReadOnlyDictionary<string, string> text = PngTextChunks.Read(File.ReadAllBytes(recipePath));
+                if (!text.TryGetValue("parameters", out string? parameters))
+                {
+                    Console.Error.WriteLine($"error: {recipePath} has no 'parameters' text chunk: it was not written by a generator that records its recipe.");
+                    return 2;
+                }
+
+                GenerationRecipe recipe = GenerationRecipe.Parse(parameters);
+                request = TextureGenerator.RequestFromRecipe(recipe);
+                string? recipeModel = recipe["Model"];
+                string loaded = Path.GetFileName(generator.Model.Path.TrimEnd('/', '\\'));
+                if (recipeModel != null && recipeModel != loaded)
+                {
+                    Console.Error.WriteLine($"warning: the recipe was made with model '{recipeModel}', this is '{loaded}'; pass --model <folder of {recipeModel}> to reproduce it exactly.");
+                }
+            }
+            catch (Exception e) when (e is IOException || e is FormatException)
+            {
+                Console.Error.WriteLine($"error: {recipePath}: {e.Message}");
+                return 2;
+            }
+
+            GeneratedTextures result = generator.Generate(request);
+            string file = Path.Combine(outDir, $"{request.ClassName ?? "texture"}-{request.Seed}.png");
+            PngFile.Write(file, result.Images[0], new Dictionary<string, string> { ["parameters"] = result.Recipes[0] });
+            Console.WriteLine($"reproduced {recipePath} as {file}");
+            return 0;
+        }
+
         public static Command Create()
         {
             var model = new Option<string?>("--model") { Description = "Model folder (model_index.json, unet/, scheduler/). Default: the built-in dungeon texture model." };
@@ -26,9 +60,10 @@ namespace LiveDiffusion.Cli.Commands
             var steps = new Option<int>("--steps") { Description = "Denoising steps.", DefaultValueFactory = _ => 25 };
             var scheduler = new Option<string>("--scheduler") { Description = "Scheduler: ddpm, ddim, pndm, euler, euler-a, dpm++2m, lcm.", DefaultValueFactory = _ => "ddim" };
             var guidance = new Option<float>("--guidance") { Description = "Classifier-free guidance scale (class-conditional models).", DefaultValueFactory = _ => 1.5f };
+            var recipeFrom = new Option<string?>("--recipe-from") { Description = "Reproduce the image whose PNG carries this recipe (seed, steps, sampler, guidance, size, class); other options are ignored except --model and --out." };
             var command = new Command("generate", "Generate tileable textures (PNG with the recipe in a text chunk) and a contact sheet.")
             {
-                model, count, output, seed, className, size, steps, scheduler, guidance,
+                model, count, output, seed, className, size, steps, scheduler, guidance, recipeFrom,
             };
             command.SetAction(parse =>
             {
@@ -53,6 +88,12 @@ namespace LiveDiffusion.Cli.Commands
 
                 using (generator)
                 {
+                    string? recipePath = parse.GetValue(recipeFrom);
+                    if (recipePath != null)
+                    {
+                        return Reproduce(generator, recipePath, outDir);
+                    }
+
                     using var cancellation = new CancellationTokenSource();
                     Console.CancelKeyPress += (_, e) =>
                     {

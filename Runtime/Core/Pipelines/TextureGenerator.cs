@@ -64,20 +64,47 @@ namespace LiveDiffusion.Pipelines
             return new GeneratedTextures(images, recipes, result);
         }
 
-        /// <summary>The recipe of one texture in the widely used <c>parameters</c> text form (prompt line, then "Key: value" pairs).</summary>
-        public string Recipe(TextureRequest request, ulong seed, int width, int height) => string.Format(
-            CultureInfo.InvariantCulture,
-            "{0}\nSteps: {1}, Sampler: {2}, CFG scale: {3}, Seed: {4}, Size: {5}x{6}, Model: {7}, Class: {8}, Tileable: {9}",
+        /// <summary>The recipe of one texture in the widely used <c>parameters</c> text form (see <see cref="GenerationRecipe"/>).</summary>
+        public string Recipe(TextureRequest request, ulong seed, int width, int height) => new GenerationRecipe(
             request.ClassName ?? "texture",
-            request.Steps,
-            SchedulerRegistry.Resolve(request.Scheduler),
-            request.GuidanceScale,
-            seed,
-            width,
-            height,
-            System.IO.Path.GetFileName(_folder.Path.TrimEnd('/', '\\')),
-            request.ClassName ?? "none",
-            _denoiser.Info.Tileable ? "yes" : "no");
+            null,
+            new[]
+            {
+                Setting("Steps", request.Steps.ToString(CultureInfo.InvariantCulture)),
+                Setting("Sampler", SchedulerRegistry.Resolve(request.Scheduler)),
+                Setting("CFG scale", request.GuidanceScale.ToString("R", CultureInfo.InvariantCulture)),
+                Setting("Seed", seed.ToString(CultureInfo.InvariantCulture)),
+                Setting("Size", width.ToString(CultureInfo.InvariantCulture) + "x" + height.ToString(CultureInfo.InvariantCulture)),
+                Setting("Model", System.IO.Path.GetFileName(_folder.Path.TrimEnd('/', '\\'))),
+                Setting("Class", request.ClassName ?? "none"),
+                Setting("Tileable", _denoiser.Info.Tileable ? "yes" : "no"),
+            }).Format();
+
+        /// <summary>The request that reproduces the image a recipe describes (seed, steps, sampler, guidance, size, class).</summary>
+        /// <exception cref="FormatException">The recipe lacks a seed or has malformed values; the message names the setting.</exception>
+        public static TextureRequest RequestFromRecipe(GenerationRecipe recipe)
+        {
+            long seed = recipe.GetInteger("Seed") ?? throw new FormatException("The recipe has no Seed; it cannot be reproduced.");
+            string? cls = recipe["Class"];
+            (int Width, int Height)? size = recipe.GetSize();
+            if (size.HasValue && size.Value.Width != size.Value.Height)
+            {
+                throw new FormatException($"Recipe size {size.Value.Width}x{size.Value.Height}: texture models generate square images.");
+            }
+
+            return new TextureRequest
+            {
+                Count = 1,
+                Seed = (ulong)seed,
+                ClassName = cls == null || cls == "none" ? null : cls,
+                Size = size?.Width ?? 0,
+                Steps = (int)(recipe.GetInteger("Steps") ?? 25),
+                Scheduler = recipe["Sampler"] ?? "ddim",
+                GuidanceScale = (float)(recipe.GetNumber("CFG scale") ?? 1.0),
+            };
+        }
+
+        private static KeyValuePair<string, string> Setting(string key, string value) => new KeyValuePair<string, string>(key, value);
 
         /// <inheritdoc />
         public void Dispose() => _denoiser.Dispose();
