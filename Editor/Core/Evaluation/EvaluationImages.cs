@@ -10,33 +10,7 @@ namespace LiveDiffusion.Editor.Evaluation
         /// The image as 3-channel RGB: grey is replicated, RGBA is composited over black (what the training data
         /// loader does with transparent pixels by default), RGB is returned as it is.
         /// </summary>
-        public static RgbImage ToRgb(RgbImage image)
-        {
-            if (image.Channels == 3)
-            {
-                return image;
-            }
-
-            var result = new RgbImage(image.Width, image.Height, 3);
-            int pixels = image.Width * image.Height;
-            for (int p = 0; p < pixels; p++)
-            {
-                if (image.Channels == 1)
-                {
-                    result.Pixels[p * 3] = result.Pixels[(p * 3) + 1] = result.Pixels[(p * 3) + 2] = image.Pixels[p];
-                }
-                else
-                {
-                    int a = image.Pixels[(p * 4) + 3];
-                    for (int c = 0; c < 3; c++)
-                    {
-                        result.Pixels[(p * 3) + c] = (byte)(((image.Pixels[(p * 4) + c] * a) + 127) / 255);
-                    }
-                }
-            }
-
-            return result;
-        }
+        public static RgbImage ToRgb(RgbImage image) => image.ToChannels(3);
 
         /// <summary>The centred <paramref name="size"/>×<paramref name="size"/> crop (the image itself when it already has that size).</summary>
         public static RgbImage CenterCrop(RgbImage image, int size)

@@ -236,7 +236,8 @@ namespace LiveDiffusion.Editor.Training
 
         private static RgbImage Prepare(RgbImage image, DatasetOptions options)
         {
-            RgbImage colour = ToChannels(image, options);
+            (byte r, byte g, byte b) = options.Background;
+            RgbImage colour = image.ToChannels(options.Channels, r, g, b);
             int shorter = Math.Min(colour.Width, colour.Height);
             if (shorter == options.Size)
             {
@@ -248,59 +249,5 @@ namespace LiveDiffusion.Editor.Training
             int height = Math.Max(options.Size, (int)Math.Round(colour.Height * scale));
             return Resize.Area(colour, width, height);
         }
-
-        private static RgbImage ToChannels(RgbImage image, DatasetOptions options)
-        {
-            int target = options.Channels;
-            if (image.Channels == target && target == 3)
-            {
-                return image;
-            }
-
-            var result = new RgbImage(image.Width, image.Height, target);
-            int pixels = image.Width * image.Height;
-            (byte br, byte bg, byte bb) = options.Background;
-            for (int p = 0; p < pixels; p++)
-            {
-                byte r, g, b, a;
-                switch (image.Channels)
-                {
-                    case 1:
-                        r = g = b = image.Pixels[p];
-                        a = 255;
-                        break;
-                    case 3:
-                        r = image.Pixels[p * 3];
-                        g = image.Pixels[(p * 3) + 1];
-                        b = image.Pixels[(p * 3) + 2];
-                        a = 255;
-                        break;
-                    default:
-                        r = image.Pixels[p * 4];
-                        g = image.Pixels[(p * 4) + 1];
-                        b = image.Pixels[(p * 4) + 2];
-                        a = image.Pixels[(p * 4) + 3];
-                        break;
-                }
-
-                if (target == 3)
-                {
-                    result.Pixels[p * 3] = Blend(r, br, a);
-                    result.Pixels[(p * 3) + 1] = Blend(g, bg, a);
-                    result.Pixels[(p * 3) + 2] = Blend(b, bb, a);
-                }
-                else
-                {
-                    result.Pixels[p * 4] = r;
-                    result.Pixels[(p * 4) + 1] = g;
-                    result.Pixels[(p * 4) + 2] = b;
-                    result.Pixels[(p * 4) + 3] = a;
-                }
-            }
-
-            return result;
-        }
-
-        private static byte Blend(byte colour, byte background, byte alpha) => (byte)(((colour * alpha) + (background * (255 - alpha)) + 127) / 255);
     }
 }

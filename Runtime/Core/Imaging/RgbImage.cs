@@ -74,6 +74,66 @@ namespace LiveDiffusion.Imaging
             }
         }
 
+        /// <summary>
+        /// The image with <paramref name="channels"/> channels (3 or 4): grey is replicated, alpha is composited over
+        /// the background colour for RGB or kept for RGBA (opaque when the source has none). The image itself is
+        /// returned when it already has that many channels.
+        /// </summary>
+        public RgbImage ToChannels(int channels, byte backgroundR = 0, byte backgroundG = 0, byte backgroundB = 0)
+        {
+            if (channels != 3 && channels != 4)
+            {
+                throw new ArgumentOutOfRangeException(nameof(channels), $"{channels} channels; convert to 3 (RGB) or 4 (RGBA).");
+            }
+
+            if (Channels == channels)
+            {
+                return this;
+            }
+
+            var result = new RgbImage(Width, Height, channels);
+            int pixels = Width * Height;
+            for (int p = 0; p < pixels; p++)
+            {
+                byte r, g, b, a;
+                switch (Channels)
+                {
+                    case 1:
+                        r = g = b = Pixels[p];
+                        a = 255;
+                        break;
+                    case 3:
+                        r = Pixels[p * 3];
+                        g = Pixels[(p * 3) + 1];
+                        b = Pixels[(p * 3) + 2];
+                        a = 255;
+                        break;
+                    default:
+                        r = Pixels[p * 4];
+                        g = Pixels[(p * 4) + 1];
+                        b = Pixels[(p * 4) + 2];
+                        a = Pixels[(p * 4) + 3];
+                        break;
+                }
+
+                if (channels == 3)
+                {
+                    result.Pixels[p * 3] = Blend(r, backgroundR, a);
+                    result.Pixels[(p * 3) + 1] = Blend(g, backgroundG, a);
+                    result.Pixels[(p * 3) + 2] = Blend(b, backgroundB, a);
+                }
+                else
+                {
+                    result.Pixels[p * 4] = r;
+                    result.Pixels[(p * 4) + 1] = g;
+                    result.Pixels[(p * 4) + 2] = b;
+                    result.Pixels[(p * 4) + 3] = a;
+                }
+            }
+
+            return result;
+        }
+
         /// <summary>The image repeated <paramref name="columns"/> x <paramref name="rows"/> times: how a tiling texture looks on a surface.</summary>
         public RgbImage Tile(int columns, int rows)
         {
@@ -108,5 +168,7 @@ namespace LiveDiffusion.Imaging
 
             return result;
         }
+
+        private static byte Blend(byte colour, byte background, byte alpha) => (byte)(((colour * alpha) + (background * (255 - alpha)) + 127) / 255);
     }
 }
