@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using System.IO;
 using LiveDiffusion.Cli.Benchmarks;
+using LiveDiffusion.Editor;
 using LiveDiffusion.Editor.Training;
 using LiveDiffusion.Models;
 using LiveDiffusion.Torch.Models;
@@ -97,19 +98,9 @@ namespace LiveDiffusion.Cli.Commands
             return command;
         }
 
-        private static string FindDungeonTiles()
-        {
-            for (DirectoryInfo? dir = new DirectoryInfo(Environment.CurrentDirectory); dir != null; dir = dir.Parent)
-            {
-                string candidate = Path.Combine(dir.FullName, "shared", "data", "dungeon-tiles");
-                if (Directory.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-
-            throw new DirectoryNotFoundException("No dungeon-tiles data found in a shared/data folder above the current directory; pass --data <image folder>.");
-        }
+        private static string FindDungeonTiles() =>
+            SharedDataLocator.Find("dungeon-tiles", Environment.CurrentDirectory, Environment.GetEnvironmentVariable(SharedDataLocator.Variable), Directory.Exists)
+            ?? throw new DirectoryNotFoundException($"No dungeon-tiles data found in ${SharedDataLocator.Variable} or a shared/data folder above the current directory; pass --data <image folder>.");
 
         private static Command CreateSchedulers()
         {

@@ -8,7 +8,7 @@ namespace LiveDiffusion.Editor.Evaluation
     public static class TaesdLocator
     {
         /// <summary>The environment variable naming the shared data folder (whose <c>taesd/</c> subfolder is used).</summary>
-        public const string SharedDataVariable = "LIVEDIFFUSION_SHARED_DATA";
+        public const string SharedDataVariable = SharedDataLocator.Variable;
 
         /// <summary>
         /// The folder with <c>taesd_encoder.safetensors</c>: <paramref name="explicitFolder"/> when given (it must hold the
@@ -29,25 +29,10 @@ namespace LiveDiffusion.Editor.Evaluation
                 return folder;
             }
 
-            if (!string.IsNullOrEmpty(sharedDataVariable))
+            string? found = SharedDataLocator.Find("taesd", currentDirectory, sharedDataVariable, f => File.Exists(Path.Combine(f, TaesdEncoder.WeightsFileName)));
+            if (found != null)
             {
-                string fromVariable = Path.Combine(Path.GetFullPath(sharedDataVariable, currentDirectory), "taesd");
-                if (File.Exists(Path.Combine(fromVariable, TaesdEncoder.WeightsFileName)))
-                {
-                    return fromVariable;
-                }
-            }
-
-            string? dir = Path.GetFullPath(currentDirectory);
-            while (!string.IsNullOrEmpty(dir))
-            {
-                string candidate = Path.Combine(dir, "shared", "data", "taesd");
-                if (File.Exists(Path.Combine(candidate, TaesdEncoder.WeightsFileName)))
-                {
-                    return candidate;
-                }
-
-                dir = Path.GetDirectoryName(dir);
+                return found;
             }
 
             throw new ModelConfigException(
