@@ -95,9 +95,9 @@ namespace LiveDiffusion.Editor.Training
             writer.Metadata["dataset_fingerprint"] = state.DatasetFingerprint;
             writer.Metadata["loss"] = state.Loss.ToString("R", CultureInfo.InvariantCulture);
             writer.Metadata["elapsed_seconds"] = state.ElapsedSeconds.ToString("R", CultureInfo.InvariantCulture);
-            AddAll(writer, "model/", state.Model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)));
-            AddAll(writer, "ema/", state.Ema.named_parameters().Select(p => (p.name, (Tensor)p.parameter)));
-            AddAll(writer, "adamw/", state.Optimizer.StateTensors());
+            state.Model.AddWeights(writer, "model/");
+            state.Ema.AddWeights(writer, "ema/");
+            TorchWeights.Add(writer, "adamw/", state.Optimizer.StateTensors());
             writer.Write(path);
         }
 
@@ -186,15 +186,6 @@ namespace LiveDiffusion.Editor.Training
                     using Tensor source = tensor(File.ReadFloat32(key), target.shape);
                     target.copy_(source);
                 }
-            }
-        }
-
-        private static void AddAll(SafeTensorsWriter writer, string prefix, IEnumerable<(string Name, Tensor Tensor)> tensors)
-        {
-            foreach ((string name, Tensor t) in tensors)
-            {
-                using Tensor copy = t.detach().cpu().contiguous();
-                writer.Add(prefix + name, t.shape, copy.data<float>().ToArray());
             }
         }
 

@@ -185,15 +185,9 @@ namespace LiveDiffusion.Torch.Models
             }
         }
 
-        /// <summary>Adds every parameter (as float32 on the host) to <paramref name="writer"/> under its diffusers name.</summary>
-        public void AddWeights(SafeTensorsWriter writer)
-        {
-            foreach ((string name, Parameter parameter) in named_parameters())
-            {
-                using Tensor cpuCopy = parameter.detach().cpu().contiguous();
-                writer.Add(name, parameter.shape, cpuCopy.data<float>().ToArray());
-            }
-        }
+        /// <summary>Adds every parameter (as float32 on the host) to <paramref name="writer"/> under its diffusers name, after <paramref name="prefix"/>.</summary>
+        public void AddWeights(SafeTensorsWriter writer, string prefix = "") =>
+            TorchWeights.Add(writer, prefix, named_parameters().Select(p => (p.name, (Tensor)p.parameter)));
 
         /// <summary>Saves <c>config.json</c> and the weights into <paramref name="folder"/> (a model's <c>unet/</c> folder).</summary>
         public void Save(string folder, SafeTensorDType dtype = SafeTensorDType.Float32)
