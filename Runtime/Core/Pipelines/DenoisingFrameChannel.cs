@@ -21,7 +21,8 @@ namespace LiveDiffusion.Pipelines
     /// <b>Consumers</b> (any threads, each remembering the last <see cref="DenoisingFrame.Sequence"/> it saw): wait
     /// with <see cref="WaitForFrame"/> or <see cref="WaitForFrameAsync"/>, then either copy the newest frame into a
     /// frame of their own with <see cref="TryReadLatest"/>, or borrow it without a copy with <see cref="TryLease"/>
-    /// and dispose the lease when done. A consumer that is slower than the loop sees fewer frames, never stale ones;
+    /// and dispose the lease when done. Consumers that want every step in order (recorders) borrow with
+    /// <see cref="TryLeaseNext"/>, which reaches back into the ring. A consumer that is slower than the loop sees fewer frames, never stale ones;
     /// frames that were replaced before anyone leased them are counted in <see cref="Overwritten"/>.
     /// </para>
     /// <para>
@@ -135,6 +136,29 @@ namespace LiveDiffusion.Pipelines
                 predictedOriginal.RequireShapeOf(latents, nameof(predictedOriginal), nameof(latents));
             }
 
+            return PublishCore(index, count, timestep, elapsed, stepTime, latents.Span, predictedOriginal.Span, latents.Batch, latents.Channels, latents.Height, latents.Width);
+        }
+
+        /// <summary>
+        /// Publishes a copy of <paramref name="frame"/> (for example one read from a frame file or another process with
+        /// <see cref="DenoisingFrameFormat.TryRead"/>) under a new sequence number of this channel. Never blocks.
+        /// </summary>
+        /// <returns>True when stored; false when every other slot was leased (counted in <see cref="Dropped"/>).</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="frame"/> is null.</exception>
+        /// <exception cref="InvalidOperationException">The channel was completed.</exception>
+        public bool Publish(DenoisingFrame frame)
+        {
+            if (frame == null)
+            {
+                throw new ArgumentNullException(nameof(frame));
+            }
+
+            return PublishCore(frame.Index, frame.Count, frame.Timestep, frame.Elapsed, frame.StepTime, frame.Latents, frame.PredictedOriginal, frame.Batch, frame.Channels, frame.Height, frame.Width);
+        }
+
+        private bool PublishCore(int index, int count, float timestep, TimeSpan elapsed, TimeSpan stepTime, ReadOnlySpan<float> latents, ReadOnlySpan<float> predictedOriginal,
+                                 int batch, int channels, int height, int width)
+        {
             if (_completed)
             {
                 throw new InvalidOperationException("This frame channel was completed; publish the next generation into a new channel.");
@@ -148,9 +172,9 @@ namespace LiveDiffusion.Pipelines
             }
 
             DenoisingFrame frame = _frames[slot];
-            frame.SetShape(latents.Batch, latents.Channels, latents.Height, latents.Width);
-            latents.Span.CopyTo(frame.WritableLatents);
-            predictedOriginal.Span.CopyTo(frame.WritablePredictedOriginal);
+            frame.SetShape(batch, channels, height, width);
+            latents.CopyTo(frame.WritableLatents);
+            predictedOriginal.CopyTo(frame.WritablePredictedOriginal);
             frame.Index = index;
             frame.Count = count;
             frame.Timestep = timestep;
@@ -205,6 +229,59 @@ namespace LiveDiffusion.Pipelines
 
                 Volatile.Write(ref _seen[slot], 1);
                 lease = new DenoisingFrameLease(this, slot, frame);
+                return true;
+            }
+        }
+
+        /// <summary>
+        /// Borrows the oldest frame still in the ring that is newer than <paramref name="afterSequence"/>: for consumers
+        /// that want every step in order (a recorder, a PNG writer) rather than the newest one. The ring keeps the
+        /// last <c>capacity - 1</c> frames, less those being written, so such a consumer misses nothing unless it falls
+        /// that far behind; the lease's sequence number tells how many it skipped. Dispose the lease exactly once.
+        /// </summary>
+        /// <returns>True with a lease; false when no frame newer than <paramref name="afterSequence"/> is held.</returns>
+        public bool TryLeaseNext(long afterSequence, out DenoisingFrameLease lease)
+        {
+            while (true)
+            {
+                int best = -1;
+                long bestSequence = long.MaxValue;
+                for (int i = 0; i < _frames.Length; i++)
+                {
+                    if (Volatile.Read(ref _states[i]) == Writing)
+                    {
+                        continue;
+                    }
+
+                    long sequence = _frames[i].Sequence;
+                    if (sequence > afterSequence && sequence < bestSequence)
+                    {
+                        best = i;
+                        bestSequence = sequence;
+                    }
+                }
+
+                if (best < 0)
+                {
+                    lease = default;
+                    return false;
+                }
+
+                int state = Volatile.Read(ref _states[best]);
+                if (state == Writing || Interlocked.CompareExchange(ref _states[best], state + 1, state) != state)
+                {
+                    continue;
+                }
+
+                if (_frames[best].Sequence != bestSequence)
+                {
+                    // Refilled between the scan and the lease: scan again.
+                    Interlocked.Decrement(ref _states[best]);
+                    continue;
+                }
+
+                Volatile.Write(ref _seen[best], 1);
+                lease = new DenoisingFrameLease(this, best, _frames[best]);
                 return true;
             }
         }

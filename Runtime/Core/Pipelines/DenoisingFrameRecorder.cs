@@ -7,8 +7,9 @@ namespace LiveDiffusion.Pipelines
     /// <summary>
     /// A consumer of a <see cref="DenoisingFrameChannel"/> that appends every frame it sees to a file in
     /// <see cref="DenoisingFrameFormat"/> (a run's <c>frames.ldframes</c>, replayed by <c>livediffusion view</c>).
-    /// It runs on its own thread and holds a lease only while writing one record, so it never slows the publisher;
-    /// a frame replaced before the recorder got to it is not recorded (see <see cref="Recorded"/>).
+    /// It runs on its own thread, reads the steps in order with <see cref="DenoisingFrameChannel.TryLeaseNext"/> and
+    /// holds a lease only while writing one record, so it never slows the publisher; a step that left the ring before
+    /// the recorder got to it (it fell <c>capacity - 1</c> steps behind) is counted in <see cref="Missed"/>.
     /// </summary>
     public sealed class DenoisingFrameRecorder : IDisposable
     {
@@ -18,6 +19,7 @@ namespace LiveDiffusion.Pipelines
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private Exception? _error;
         private long _recorded;
+        private long _missed;
 
         /// <summary>Creates <paramref name="path"/> (and its folder) and starts recording the frames of <paramref name="channel"/>.</summary>
         /// <exception cref="ArgumentNullException">An argument is null.</exception>
@@ -47,6 +49,9 @@ namespace LiveDiffusion.Pipelines
 
         /// <summary>Frames written so far.</summary>
         public long Recorded => Interlocked.Read(ref _recorded);
+
+        /// <summary>Steps that left the ring before the recorder reached them.</summary>
+        public long Missed => Interlocked.Read(ref _missed);
 
         /// <summary>
         /// Waits until the channel is completed and its last frame is written, then closes the file.
@@ -88,7 +93,7 @@ namespace LiveDiffusion.Pipelines
                         return;
                     }
 
-                    if (!_channel.TryLease(seen, out DenoisingFrameLease lease))
+                    if (!_channel.TryLeaseNext(seen, out DenoisingFrameLease lease))
                     {
                         continue;
                     }
@@ -96,6 +101,7 @@ namespace LiveDiffusion.Pipelines
                     using (lease)
                     {
                         DenoisingFrameFormat.Write(_file, lease.Frame);
+                        Interlocked.Add(ref _missed, lease.Frame.Sequence - seen - 1);
                         seen = lease.Frame.Sequence;
                     }
 

@@ -16,8 +16,11 @@ namespace LiveDiffusion.Rendering
     /// Files in <see cref="Folder"/>: <c>frames/frame-SSSS-step-KKofNN.png</c> (S: the frame's sequence number, x_t
     /// left and x0 right, progress bar under them) and <c>steps-contact-sheet.png</c> (x0 of each step in order; a run
     /// of several generations, told apart by the step index starting again, gets <c>steps-contact-sheet-2.png</c> and
-    /// so on). Like every consumer it gets the newest frame; a frame replaced while the previous PNG was being written
-    /// is skipped, which <see cref="Written"/> against the channel's <see cref="DenoisingFrameChannel.Published"/> shows.
+    /// so on). It takes the steps in order (<see cref="DenoisingFrameChannel.TryLeaseNext"/>) but, like every consumer,
+    /// never holds the publisher back: a step that leaves the ring while PNGs are being written is skipped, which
+    /// <see cref="Written"/> against the channel's <see cref="DenoisingFrameChannel.Published"/> shows. For every step
+    /// without fail, record the channel with <see cref="DenoisingFrameRecorder"/> and draw the file afterwards with
+    /// <see cref="WriteRecording"/> (what <c>livediffusion generate --live</c> does without a display).
     /// </remarks>
     public sealed class HeadlessFrameWriter : IDisposable
     {
@@ -102,115 +105,88 @@ namespace LiveDiffusion.Rendering
             _stop.Dispose();
         }
 
+        /// <summary>
+        /// Draws every frame of a frame file (<see cref="DenoisingFrameFormat"/>, e.g. a run's <c>frames.ldframes</c>)
+        /// into <paramref name="folder"/> as <see cref="HeadlessFrameWriter"/> does, on the calling thread, none skipped.
+        /// </summary>
+        /// <returns>How many frame PNGs were written and the contact sheets.</returns>
+        /// <exception cref="FileNotFoundException">The frame file does not exist.</exception>
+        /// <exception cref="InvalidDataException">The file holds something other than frame records (a cut-off last record is ignored: a killed run leaves one).</exception>
+        public static (long Written, IReadOnlyList<string> ContactSheets) WriteRecording(string framesFile, string folder, LiveViewerOptions? options = null, int scale = 0)
+        {
+            if (!File.Exists(framesFile))
+            {
+                throw new FileNotFoundException($"No frame file at {framesFile}; `livediffusion generate --live` records one in <out>/live/{DenoisingFrameFormat.FileName}.", framesFile);
+            }
+
+            using var context = new HeadlessGlContext();
+            using var writer = new StepImageWriter(context.Gl, Path.GetFullPath(folder), options ?? new LiveViewerOptions(), scale);
+            using (FileStream stream = File.OpenRead(framesFile))
+            {
+                var frame = new DenoisingFrame();
+                while (true)
+                {
+                    try
+                    {
+                        if (!DenoisingFrameFormat.TryRead(stream, frame))
+                        {
+                            break;
+                        }
+                    }
+                    catch (InvalidDataException e) when (e.Message.Contains("ends inside"))
+                    {
+                        break;
+                    }
+
+                    writer.Write(frame);
+                }
+            }
+
+            writer.Finish();
+            return (writer.Written, writer.ContactSheets);
+        }
+
         private void Run()
         {
-            var generation = new List<RgbImage>();
-            int lastIndex = int.MaxValue;
             try
             {
                 using var context = new HeadlessGlContext();
-                using var renderer = new DenoiseViewRenderer(context.Gl);
-                OffscreenTarget? target = null;
-                OffscreenTarget? sheetTarget = null;
+                using var writer = new StepImageWriter(context.Gl, Folder, _options, _scale);
                 try
                 {
                     long seen = 0;
-                    var copy = new DenoisingFrame();
                     while (_channel.WaitForFrame(seen, Timeout.InfiniteTimeSpan, _stop.Token))
                     {
-                        if (!_channel.TryReadLatest(seen, copy))
+                        if (!_channel.TryLeaseNext(seen, out DenoisingFrameLease lease))
                         {
                             continue;
                         }
 
-                        seen = copy.Sequence;
-                        if (copy.Index <= lastIndex && generation.Count > 0)
+                        using (lease)
                         {
-                            WriteContactSheet(generation);
+                            seen = lease.Frame.Sequence;
+                            writer.Write(lease.Frame);
                         }
 
-                        lastIndex = copy.Index;
-                        renderer.Upload(copy);
-                        LatentStyle style = _options.Style(_options.View, copy.Batch);
-                        int scale = _scale > 0 ? _scale : Math.Max(1, 256 / Math.Max(renderer.PredictedOriginal.Width, renderer.PredictedOriginal.Height));
-                        var (width, height) = renderer.SizeFor(scale);
-                        if (target == null || target.Width != width || target.Height != height)
-                        {
-                            target?.Dispose();
-                            target = new OffscreenTarget(context.Gl, width, height);
-                        }
-
-                        target.Bind();
-                        renderer.Render(width, height, style);
-                        RgbImage image = target.ReadImage();
-                        string name = $"frame-{copy.Sequence:D4}-step-{copy.Index + 1:D2}of{copy.Count:D2}.png";
-                        PngFile.Write(Path.Combine(Folder, "frames", name), image);
                         Interlocked.Increment(ref _written);
-                        if (_options.FrameShown != null)
-                        {
-                            var (left, right) = renderer.Layout(width, height);
-                            var shown = new DenoisingFrame();
-                            shown.CopyFrom(copy);
-                            _options.FrameShown(new ShownFrame(shown, image, style.View, left, right));
-                        }
-
-                        // The contact sheet cell: x0 alone, 2 pixels per texel for small textures.
-                        int cellScale = Math.Max(1, 128 / Math.Max(renderer.PredictedOriginal.Width, renderer.PredictedOriginal.Height));
-                        int cellW = renderer.PredictedOriginal.Width * cellScale, cellH = renderer.PredictedOriginal.Height * cellScale;
-                        if (sheetTarget == null || sheetTarget.Width != cellW || sheetTarget.Height != cellH)
-                        {
-                            if (generation.Count > 0)
-                            {
-                                WriteContactSheet(generation);
-                            }
-
-                            sheetTarget?.Dispose();
-                            sheetTarget = new OffscreenTarget(context.Gl, cellW, cellH);
-                        }
-
-                        sheetTarget.Bind();
-                        renderer.RenderPredictedOriginal(cellW, cellH, style);
-                        generation.Add(sheetTarget.ReadImage());
                     }
+                }
+                catch (OperationCanceledException)
+                {
                 }
                 finally
                 {
-                    target?.Dispose();
-                    sheetTarget?.Dispose();
+                    writer.Finish();
+                    lock (_contactSheets)
+                    {
+                        _contactSheets.AddRange(writer.ContactSheets);
+                    }
                 }
-            }
-            catch (OperationCanceledException)
-            {
             }
             catch (Exception e)
             {
                 _error = e;
             }
-
-            if (generation.Count > 0 && _error == null)
-            {
-                try
-                {
-                    WriteContactSheet(generation);
-                }
-                catch (IOException e)
-                {
-                    _error = e;
-                }
-            }
-        }
-
-        private void WriteContactSheet(List<RgbImage> cells)
-        {
-            string file;
-            lock (_contactSheets)
-            {
-                file = Path.Combine(Folder, _contactSheets.Count == 0 ? "steps-contact-sheet.png" : $"steps-contact-sheet-{_contactSheets.Count + 1}.png");
-                _contactSheets.Add(file);
-            }
-
-            PngFile.Write(file, ContactSheet.Compose(cells, columns: Math.Min(cells.Count, 10), gap: 4));
-            cells.Clear();
         }
     }
 }

@@ -109,6 +109,34 @@ namespace LiveDiffusion.Tests.Pipelines
         }
 
         [Fact]
+        public void TryLeaseNextReachesBackIntoTheRingInOrder()
+        {
+            using var channel = new DenoisingFrameChannel(3);
+            var (latents, x0) = Tensors(1, 3, 2, 2, 0f);
+            for (int i = 1; i <= 5; i++)
+            {
+                Fill(latents, x0, i);
+                Publish(channel, i, latents, x0);
+            }
+
+            // Three slots hold the three newest frames: 3, 4 and 5, handed out oldest first.
+            long seen = 0;
+            var order = new System.Collections.Generic.List<long>();
+            while (channel.TryLeaseNext(seen, out DenoisingFrameLease lease))
+            {
+                using (lease)
+                {
+                    Assert.Equal((float)lease.Frame.Sequence, lease.Frame.Latents[0]);
+                    seen = lease.Frame.Sequence;
+                    order.Add(seen);
+                }
+            }
+
+            Assert.Equal(new long[] { 3, 4, 5 }, order);
+            Assert.False(channel.TryLeaseNext(5, out _));
+        }
+
+        [Fact]
         public void WhenEveryOtherSlotIsLeasedTheStepIsDroppedNotWaitedFor()
         {
             using var channel = new DenoisingFrameChannel(2);
@@ -321,7 +349,8 @@ namespace LiveDiffusion.Tests.Pipelines
             var x0 = new TensorBuffer(1, 3, 8, 8);
             var e = Assert.Throws<ArgumentException>(() => channel.Publish(0, 1, 0f, TimeSpan.Zero, TimeSpan.Zero, latents, x0));
             Assert.Equal("predictedOriginal", e.ParamName);
-            Assert.Throws<ArgumentNullException>(() => channel.Publish(null!));
+            Assert.Throws<ArgumentNullException>(() => channel.Publish((DenoisingStep)null!));
+            Assert.Throws<ArgumentNullException>(() => channel.Publish((DenoisingFrame)null!));
         }
 
         [Fact]
