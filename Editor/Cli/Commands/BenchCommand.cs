@@ -1,10 +1,15 @@
 using System;
 using System.CommandLine;
+using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
+using System.Linq;
 using LiveDiffusion.Cli.Benchmarks;
 using LiveDiffusion.Editor;
 using LiveDiffusion.Editor.Training;
 using LiveDiffusion.Models;
+using LiveDiffusion.Pipelines;
+using LiveDiffusion.Rendering;
 using LiveDiffusion.Torch.Models;
 using TorchSharp;
 
@@ -19,7 +24,110 @@ namespace LiveDiffusion.Cli.Commands
             command.Subcommands.Add(CreateSchedulers());
             command.Subcommands.Add(CreateTrain());
             command.Subcommands.Add(CreateSample());
+            command.Subcommands.Add(CreateViewer());
             return command;
+        }
+
+        private static Command CreateViewer()
+        {
+            var model = new Option<string?>("--model") { Description = "Model folder (default: the built-in texture model)." };
+            var count = new Option<int>("--count") { Description = "Textures per generation (the batch).", DefaultValueFactory = _ => 8 };
+            var steps = new Option<int>("--steps") { Description = "Denoising steps per generation.", DefaultValueFactory = _ => 25 };
+            var seed = new Option<ulong>("--seed") { Description = "Seed (the same in every run).", DefaultValueFactory = _ => 7UL };
+            var repeats = new Option<int>("--repeats") { Description = "Timed generations per configuration, alternated (medians reported).", DefaultValueFactory = _ => 5 };
+            var headless = new Option<bool>("--headless") { Description = "Attach the headless frame writer (EGL, a PNG per step) instead of a window even when a display exists." };
+            var frames = new Option<int>("--frames") { Description = "Frames timed per latent shape for the upload+draw figures.", DefaultValueFactory = _ => 60 };
+            var command = new Command("viewer", "Cost of watching: wall time of the same generation with the live viewer attached vs with no consumer (ratio), and upload+draw time per frame for 64x64x4 and 512x512x4 latents.")
+            {
+                model, count, steps, seed, repeats, headless, frames,
+            };
+            command.SetAction(parse =>
+            {
+                int n = parse.GetValue(count), k = parse.GetValue(steps), r = parse.GetValue(repeats), f = parse.GetValue(frames);
+                if (n < 1 || k < 1 || r < 1 || f < 1)
+                {
+                    Console.Error.WriteLine("error: --count, --steps, --repeats and --frames must be at least 1.");
+                    return 2;
+                }
+
+                using var generator = TorchTextureGenerator.Load(parse.GetValue(model));
+                string? className = generator.ClassNames.Count > 0 ? generator.ClassNames[0] : null;
+                var request = new TextureRequest { Count = n, Steps = k, Seed = parse.GetValue(seed), ClassName = className, GuidanceScale = className != null ? 1.5f : 1f };
+                bool window = !parse.GetValue(headless) && Commands.LiveSession.HasDisplay;
+                long shown = 0, published = 0;
+                string scratch = Path.Combine(Path.GetTempPath(), "ld-bench-viewer-" + Guid.NewGuid().ToString("N"));
+                Func<DenoisingFrameChannel, IDisposable> attach = channel =>
+                {
+                    if (window)
+                    {
+                        LiveViewer viewer = LiveViewer.Open(channel, new LiveViewerOptions { Model = "bench", Linger = TimeSpan.Zero });
+                        return new Disposer(() =>
+                        {
+                            viewer.WaitForExit(TimeSpan.FromSeconds(30));
+                            shown += viewer.FramesShown;
+                            published += channel.Published;
+                            viewer.Dispose();
+                        });
+                    }
+
+                    var writer = new HeadlessFrameWriter(channel, scratch);
+                    return new Disposer(() =>
+                    {
+                        writer.WaitForCompletion(TimeSpan.FromSeconds(60));
+                        shown += writer.Written;
+                        published += channel.Published;
+                        writer.Dispose();
+                    });
+                };
+
+                string attachedName = window ? "live viewer window attached" : "headless frame writer attached (PNG per step)";
+                Console.WriteLine($"model: {generator.Model.Path}; batch {n}, {k} steps, seed {request.Seed}, class {className ?? "none"}; torch threads: {torch.get_num_threads()}; {Environment.ProcessorCount} cores");
+                Console.WriteLine($"consumer: {attachedName}{(window ? $" on DISPLAY={Environment.GetEnvironmentVariable("DISPLAY")}" : string.Empty)}");
+                IReadOnlyList<ViewerBenchmark.Timing> timings;
+                try
+                {
+                    timings = ViewerBenchmark.Generation(onStep => generator.Generate(request, onStep), attach, attachedName, r);
+                }
+                finally
+                {
+                    if (Directory.Exists(scratch))
+                    {
+                        Directory.Delete(scratch, true);
+                    }
+                }
+
+                double baseline = timings[0].Median;
+                Console.WriteLine();
+                Console.WriteLine($"| configuration | median s | runs (s) | x no consumer |");
+                Console.WriteLine($"|---|---:|---|---:|");
+                foreach (ViewerBenchmark.Timing t in timings)
+                {
+                    Console.WriteLine($"| {t.Name} | {t.Median:F3} | {string.Join(" ", t.Seconds.Select(v => v.ToString("F2", CultureInfo.InvariantCulture)))} | {t.Median / baseline:F3} |");
+                }
+
+                Console.WriteLine($"frames the consumer drew: {shown} of {published} published (the newest wins; the denoiser never waits)");
+                Console.WriteLine();
+                Console.WriteLine("| latent | interleave + glTexSubImage2D (x_t and x0) ms | draw 1280x720 ms | total ms/frame |");
+                Console.WriteLine("|---|---:|---:|---:|");
+                foreach ((int c, int size) in new[] { (4, 64), (4, 512), (3, 32) })
+                {
+                    ViewerBenchmark.FrameCost cost = ViewerBenchmark.UploadAndDraw(c, size, f);
+                    Console.WriteLine($"| {cost.Shape} | {cost.InterleaveAndUploadMs:F3} | {cost.DrawMs:F3} | {cost.TotalMs:F3} |");
+                }
+
+                Console.WriteLine("(medians on a headless EGL context, each phase timed to glFinish)");
+                return 0;
+            });
+            return command;
+        }
+
+        private sealed class Disposer : IDisposable
+        {
+            private readonly Action _action;
+
+            public Disposer(Action action) => _action = action;
+
+            public void Dispose() => _action();
         }
 
         private static Command CreateTrain()

@@ -5,8 +5,8 @@ using Silk.NET.OpenGL;
 namespace LiveDiffusion.Rendering
 {
     /// <summary>
-    /// Draws one viewer frame: x_t on the left, the predicted x0 on the right, and a progress bar of the step under
-    /// them. The window viewer and the headless frame writer both draw with it, so a headless PNG is what the window
+    /// Draws one viewer frame: a caption line (model, seed, step k/N, timestep, ms per step, view), x_t on the left and
+    /// the predicted x0 on the right, each labelled, and a progress bar of the step under them. The window viewer and the headless frame writer both draw with it, so a headless PNG is what the window
     /// shows. Create, use and dispose on the context's thread.
     /// </summary>
     public sealed class DenoiseViewRenderer : IDisposable
@@ -17,12 +17,24 @@ namespace LiveDiffusion.Rendering
         /// <summary>Height of the progress bar in pixels.</summary>
         public const int BarHeight = 6;
 
+        /// <summary>Pixels per font pixel of the captions.</summary>
+        public const int TextScale = 2;
+
+        /// <summary>Height of the caption band above the panels: the status line and the panel labels.</summary>
+        public const int HeaderHeight = (2 * BitmapFont.GlyphHeight * TextScale) + 10;
+
         private readonly GL _gl;
         private readonly SharedLatentTexture _latents;
         private readonly SharedLatentTexture _predicted;
         private readonly LatentRenderer _renderer;
+        private readonly TextRenderer _text;
+        private readonly TextLabel _status;
+        private readonly TextLabel _leftLabel;
+        private readonly TextLabel _rightLabel;
         private int _index;
         private int _count;
+        private float _timestep;
+        private TimeSpan _stepTime;
         private bool _disposed;
 
         /// <summary>Creates the textures and the shader. The context must be current on this thread.</summary>
@@ -32,7 +44,16 @@ namespace LiveDiffusion.Rendering
             _latents = new SharedLatentTexture(gl);
             _predicted = new SharedLatentTexture(gl);
             _renderer = new LatentRenderer(gl);
+            _text = new TextRenderer(gl);
+            _status = new TextLabel(gl);
+            _leftLabel = new TextLabel(gl);
+            _rightLabel = new TextLabel(gl);
+            _leftLabel.SetText("x_t (noisy sample)");
+            _rightLabel.SetText("predicted x0");
         }
+
+        /// <summary>Text at the start of the caption line, e.g. "dungeon-textures  seed 7"; null or empty for none.</summary>
+        public string? Caption { get; set; }
 
         /// <summary>The texture with x_t of the frame uploaded last (see its thread rules).</summary>
         public SharedLatentTexture Latents => _latents;
@@ -56,6 +77,8 @@ namespace LiveDiffusion.Rendering
             _predicted.Update(frame, predictedOriginal: true);
             _index = frame.Index;
             _count = frame.Count;
+            _timestep = frame.Timestep;
+            _stepTime = frame.StepTime;
         }
 
         /// <summary>
@@ -67,7 +90,7 @@ namespace LiveDiffusion.Rendering
         {
             int contentW = Math.Max(1, _predicted.Width), contentH = Math.Max(1, _predicted.Height);
             int areaW = Math.Max(1, (width - (3 * Margin)) / 2);
-            int areaH = Math.Max(1, height - (3 * Margin) - BarHeight);
+            int areaH = Math.Max(1, height - (3 * Margin) - BarHeight - HeaderHeight);
             double scale = Math.Min((double)areaW / contentW, (double)areaH / contentH);
             if (scale >= 1)
             {
@@ -75,7 +98,7 @@ namespace LiveDiffusion.Rendering
             }
 
             int panelW = Math.Max(1, (int)(contentW * scale)), panelH = Math.Max(1, (int)(contentH * scale));
-            int y = Margin + ((areaH - panelH) / 2);
+            int y = Margin + HeaderHeight + ((areaH - panelH) / 2);
             int leftX = Margin + ((areaW - panelW) / 2);
             int rightX = (2 * Margin) + areaW + ((areaW - panelW) / 2);
             return ((leftX, y, panelW, panelH), (rightX, y, panelW, panelH));
@@ -85,14 +108,17 @@ namespace LiveDiffusion.Rendering
         public (int Width, int Height) SizeFor(int scale)
         {
             int contentW = Math.Max(1, _predicted.Width) * scale, contentH = Math.Max(1, _predicted.Height) * scale;
-            return ((2 * contentW) + (3 * Margin), contentH + (3 * Margin) + BarHeight);
+            return ((2 * contentW) + (3 * Margin), contentH + (3 * Margin) + BarHeight + HeaderHeight);
         }
 
         /// <summary>
         /// Clears the bound framebuffer (<paramref name="width"/> x <paramref name="height"/>) and draws both panels with
         /// <paramref name="style"/> and the progress bar. Draws only the background before the first upload.
         /// </summary>
-        public void Render(int width, int height, LatentStyle style)
+        public void Render(int width, int height, LatentStyle style) => Render(width, height, style, null);
+
+        /// <summary>As <see cref="Render(int, int, LatentStyle)"/>, with <paramref name="note"/> (e.g. "paused") at the end of the caption line.</summary>
+        public void Render(int width, int height, LatentStyle style, string? note)
         {
             ThrowIfDisposed();
             if (style == null)
@@ -129,6 +155,22 @@ namespace LiveDiffusion.Rendering
             }
 
             _gl.Disable(EnableCap.ScissorTest);
+
+            string status = string.Format(
+                System.Globalization.CultureInfo.InvariantCulture,
+                "{0}step {1}/{2}  t={3:0.#}  {4:F0} ms/step  {5}{6}",
+                string.IsNullOrEmpty(Caption) ? string.Empty : Caption + "  ",
+                _index + 1,
+                _count,
+                _timestep,
+                _stepTime.TotalMilliseconds,
+                style.View.ToString().ToLowerInvariant(),
+                string.IsNullOrEmpty(note) ? string.Empty : "  " + note);
+            _status.SetText(status);
+            int lineHeight = BitmapFont.GlyphHeight * TextScale;
+            _text.Draw(_status, Margin, Margin, TextScale, height, (0.85f, 0.86f, 0.88f));
+            _text.Draw(_leftLabel, left.X, left.Y - lineHeight - 4, TextScale, height, (0.55f, 0.57f, 0.6f));
+            _text.Draw(_rightLabel, right.X, right.Y - lineHeight - 4, TextScale, height, (0.55f, 0.57f, 0.6f));
             _gl.Viewport(0, 0, (uint)width, (uint)height);
         }
 
@@ -155,6 +197,10 @@ namespace LiveDiffusion.Rendering
             }
 
             _disposed = true;
+            _status.Dispose();
+            _leftLabel.Dispose();
+            _rightLabel.Dispose();
+            _text.Dispose();
             _renderer.Dispose();
             _predicted.Dispose();
             _latents.Dispose();

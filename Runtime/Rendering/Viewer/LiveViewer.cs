@@ -130,7 +130,7 @@ namespace LiveDiffusion.Rendering
                 window = new GlfwWindow(_options.Title, _options.Width, _options.Height, visible: true);
                 _window = window;
                 window.SetSwapInterval(1);
-                renderer = new DenoiseViewRenderer(window.Gl);
+                renderer = new DenoiseViewRenderer(window.Gl) { Caption = _options.Caption };
                 window.KeyChanged += OnKey;
                 window.FramebufferResized += (w, h) => _dirty = true;
                 _opened.Set();
@@ -175,7 +175,8 @@ namespace LiveDiffusion.Rendering
                     {
                         var (width, height) = window.FramebufferSize;
                         LatentView view = _view;
-                        renderer.Render(width, height, _options.Style(view, renderer.PredictedOriginal.Items));
+                        string? note = _paused ? "paused" : _channel.IsCompleted && seen >= _channel.Published ? "done" : null;
+                        renderer.Render(width, height, _options.Style(view, renderer.PredictedOriginal.Items), note);
                         if ((fresh && copy != null) || _saveRequested)
                         {
                             RgbImage image = FramebufferReader.Read(window.Gl, width, height);
@@ -208,7 +209,10 @@ namespace LiveDiffusion.Rendering
                         long now = Environment.TickCount64;
                         if (completedAt == 0)
                         {
+                            // Redraw once so the caption says "done", then linger.
                             completedAt = now;
+                            _dirty = true;
+                            continue;
                         }
 
                         if (!_options.HoldAfterCompletion && now - completedAt >= _options.Linger.TotalMilliseconds)

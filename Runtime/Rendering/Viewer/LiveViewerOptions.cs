@@ -49,6 +49,9 @@ namespace LiveDiffusion.Rendering
         /// <summary>Receives one-line messages (saved files, key help); null for silence.</summary>
         public Action<string>? Log { get; init; }
 
+        /// <summary>The start of the caption line drawn above the panels: model and seed when given.</summary>
+        internal string Caption => (Model ?? string.Empty) + (Seed != null ? (Model != null ? "  " : string.Empty) + "seed " + Seed : string.Empty);
+
         /// <summary>The style for <paramref name="view"/> and a frame with <paramref name="items"/> batch items.</summary>
         internal LatentStyle Style(LatentView view, int items) => new LatentStyle
         {

@@ -32,7 +32,7 @@ namespace LiveDiffusion.Rendering
             _options = options;
             _scale = scale;
             Directory.CreateDirectory(Path.Combine(folder, "frames"));
-            _renderer = new DenoiseViewRenderer(gl);
+            _renderer = new DenoiseViewRenderer(gl) { Caption = options.Caption };
         }
 
         public long Written { get; private set; }

@@ -33,7 +33,8 @@ namespace LiveDiffusion.Rendering.Tests.Viewer
         {
             using var channel = new DenoisingFrameChannel();
             var frames = new List<DenoisingFrame>();
-            using var writer = new HeadlessFrameWriter(channel, _folder);
+            var shown = new List<ShownFrame>();
+            using var writer = new HeadlessFrameWriter(channel, _folder, new LiveViewerOptions { FrameShown = shown.Add, Model = "test", Seed = "1" });
             var latents = new TensorBuffer(1, 3, 8, 8);
             var x0 = latents.CreateLike();
             const int Steps = 6;
@@ -63,14 +64,16 @@ namespace LiveDiffusion.Rendering.Tests.Viewer
             Assert.EndsWith("frame-0001-step-01of06.png", files[0]);
             Assert.EndsWith("frame-0006-step-06of06.png", files[^1]);
 
-            // Each PNG, read back from disk, shows its step: scale 256 / 8 = 32 pixels per texel.
+            // Each PNG, read back from disk, is what was drawn and shows its step: scale 256 / 8 = 32 pixels per texel.
+            Assert.Equal(Steps, shown.Count);
             for (int step = 0; step < Steps; step++)
             {
                 RgbImage png = PngFile.Read(files[step]);
-                int panel = 8 * 32;
-                Assert.Equal(((2 * panel) + (3 * DenoiseViewRenderer.Margin), panel + (3 * DenoiseViewRenderer.Margin) + DenoiseViewRenderer.BarHeight), (png.Width, png.Height));
-                var left = (DenoiseViewRenderer.Margin, DenoiseViewRenderer.Margin, panel, panel);
-                var right = ((2 * DenoiseViewRenderer.Margin) + panel, DenoiseViewRenderer.Margin, panel, panel);
+                Assert.Equal(shown[step].Image.Pixels, png.Pixels);
+                Assert.Equal(frames[step].Sequence, shown[step].Frame.Sequence);
+                var (left, right) = (shown[step].LatentsPanel, shown[step].PredictedOriginalPanel);
+                Assert.Equal((256, 256), (left.Width, left.Height));
+                Assert.Equal((2 * 256) + (3 * DenoiseViewRenderer.Margin), png.Width);
                 Assert.True(PanelCheck.MaxError(png, left, frames[step], false, LatentEncoding.Pixels) <= 1, $"x_t of step {step + 1}");
                 Assert.True(PanelCheck.MaxError(png, right, frames[step], true, LatentEncoding.Pixels) <= 1, $"x0 of step {step + 1}");
             }
