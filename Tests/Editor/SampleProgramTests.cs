@@ -86,5 +86,31 @@ namespace LiveDiffusion.Editor.Tests
                 Directory.Delete(work, true);
             }
         }
+    
+        [Fact]
+        public void LiveViewerSampleStreamsAGenerationIntoTheViewerOrHeadlessFrames()
+        {
+            string work = Path.Combine(Path.GetTempPath(), "ld-sample-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(work);
+            try
+            {
+                // With a display (CI runs under xvfb-run) the sample opens its window; without one it writes PNG frames.
+                bool display = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DISPLAY"));
+                (int code, string output) = RunSample("LiveViewer.dll", work, "wall", "9", "10");
+                Assert.True(code == 0, output);
+                Assert.Contains(display ? "the window showed" : "no display: wrote", output);
+                Assert.Contains("of 10 steps", output);
+                RgbImage texture = PngFile.Read(Path.Combine(work, "wall-9.png"));
+                Assert.Equal((32, 32), (texture.Width, texture.Height));
+                if (!display)
+                {
+                    Assert.NotEmpty(Directory.GetFiles(Path.Combine(work, "live-frames", "frames"), "*.png"));
+                }
+            }
+            finally
+            {
+                Directory.Delete(work, true);
+            }
+        }
     }
 }
