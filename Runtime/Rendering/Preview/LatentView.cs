@@ -11,5 +11,12 @@ namespace LiveDiffusion.Rendering
 
         /// <summary>Each batch item repeated 3x3, coloured as <see cref="Image"/>: a seam shows as a line through the middle tile.</summary>
         Tiled = 2,
+
+        /// <summary>
+        /// Each batch item decoded to pixels on the CPU by <see cref="LiveViewerOptions.Decoder"/> (TAESD for SD 1.x
+        /// latents): the accurate view. <see cref="DenoiseViewRenderer"/> shows <see cref="Image"/> when no decoder is set;
+        /// <see cref="LatentRenderer"/> itself draws it as <see cref="Image"/>.
+        /// </summary>
+        Decoded = 3,
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using LiveDiffusion.Pipelines;
+using LiveDiffusion.Preview;
 using Silk.NET.OpenGL;
 
 namespace LiveDiffusion.Rendering
@@ -31,6 +32,9 @@ namespace LiveDiffusion.Rendering
         private readonly TextLabel _status;
         private readonly TextLabel _leftLabel;
         private readonly TextLabel _rightLabel;
+        private SharedLatentTexture? _decodedLatents;
+        private SharedLatentTexture? _decodedPredicted;
+        private float[] _decoded = Array.Empty<float>();
         private int _index;
         private int _count;
         private float _timestep;
@@ -52,6 +56,12 @@ namespace LiveDiffusion.Rendering
             _rightLabel.SetText("predicted x0");
         }
 
+        /// <summary>Decodes latents to pixels for <see cref="LatentView.Decoded"/> (see <see cref="Upload(DenoisingFrame, bool)"/>); null for none.</summary>
+        public IPreviewDecoder? Decoder { get; set; }
+
+        /// <summary>Sequence number of the frame whose decoded pixels are uploaded (0: none).</summary>
+        public long DecodedSequence { get; private set; }
+
         /// <summary>Text at the start of the caption line, e.g. "dungeon-textures  seed 7"; null or empty for none.</summary>
         public string? Caption { get; set; }
 
@@ -65,7 +75,13 @@ namespace LiveDiffusion.Rendering
         public bool HasFrame => _predicted.Items > 0;
 
         /// <summary>Uploads both tensors of <paramref name="frame"/> and remembers its step for the progress bar.</summary>
-        public void Upload(DenoisingFrame frame)
+        public void Upload(DenoisingFrame frame) => Upload(frame, decode: false);
+
+        /// <summary>
+        /// As <see cref="Upload(DenoisingFrame)"/>; with <paramref name="decode"/>, also runs <see cref="Decoder"/> on x_t and
+        /// x0 (when the frame has its latent channel count) and uploads the pixels for <see cref="LatentView.Decoded"/>.
+        /// </summary>
+        public void Upload(DenoisingFrame frame, bool decode)
         {
             ThrowIfDisposed();
             if (frame == null)
@@ -79,6 +95,23 @@ namespace LiveDiffusion.Rendering
             _count = frame.Count;
             _timestep = frame.Timestep;
             _stepTime = frame.StepTime;
+            if (decode && Decoder != null && frame.Channels == Decoder.LatentChannels)
+            {
+                int scale = Decoder.Scale;
+                int length = frame.Batch * 3 * frame.Height * scale * frame.Width * scale;
+                if (_decoded.Length != length)
+                {
+                    _decoded = new float[length];
+                }
+
+                _decodedLatents ??= new SharedLatentTexture(_gl);
+                _decodedPredicted ??= new SharedLatentTexture(_gl);
+                Decoder.Decode(frame.Latents, frame.Batch, frame.Height, frame.Width, _decoded);
+                _decodedLatents.Update(_decoded, frame.Batch, 3, frame.Height * scale, frame.Width * scale);
+                Decoder.Decode(frame.PredictedOriginal, frame.Batch, frame.Height, frame.Width, _decoded);
+                _decodedPredicted.Update(_decoded, frame.Batch, 3, frame.Height * scale, frame.Width * scale);
+                DecodedSequence = frame.Sequence;
+            }
         }
 
         /// <summary>
@@ -136,8 +169,25 @@ namespace LiveDiffusion.Rendering
             }
 
             var (left, right) = Layout(width, height);
-            _renderer.Draw(_latents, left.X, height - left.Y - left.Height, left.Width, left.Height, style);
-            _renderer.Draw(_predicted, right.X, height - right.Y - right.Height, right.Width, right.Height, style);
+            SharedLatentTexture shownLatents = _latents, shownPredicted = _predicted;
+            LatentStyle drawStyle = style;
+            if (style.View == LatentView.Decoded)
+            {
+                bool decoded = _decodedPredicted != null && DecodedSequence == _predicted.Sequence;
+                shownLatents = decoded ? _decodedLatents! : _latents;
+                shownPredicted = decoded ? _decodedPredicted! : _predicted;
+                drawStyle = new LatentStyle
+                {
+                    View = LatentView.Image,
+                    Encoding = decoded ? LatentEncoding.Pixels : style.Encoding,
+                    Gap = style.Gap,
+                    FalseColorRange = style.FalseColorRange,
+                    Background = style.Background,
+                };
+            }
+
+            _renderer.Draw(shownLatents, left.X, height - left.Y - left.Height, left.Width, left.Height, drawStyle);
+            _renderer.Draw(shownPredicted, right.X, height - right.Y - right.Height, right.Width, right.Height, drawStyle);
 
             // Progress: a track under both panels, filled to (step + 1) / count.
             int barY = Margin;
@@ -197,6 +247,8 @@ namespace LiveDiffusion.Rendering
             }
 
             _disposed = true;
+            _decodedLatents?.Dispose();
+            _decodedPredicted?.Dispose();
             _status.Dispose();
             _leftLabel.Dispose();
             _rightLabel.Dispose();

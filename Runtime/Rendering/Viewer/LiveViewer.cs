@@ -4,6 +4,7 @@ using System.IO;
 using System.Threading;
 using LiveDiffusion.Imaging;
 using LiveDiffusion.Pipelines;
+using LiveDiffusion.Preview;
 
 namespace LiveDiffusion.Rendering
 {
@@ -14,7 +15,8 @@ namespace LiveDiffusion.Rendering
     /// denoise loop never waits for it.
     /// </summary>
     /// <remarks>
-    /// Keys: <c>1</c> image, <c>2</c> channels in false colour, <c>3</c> tiled 3x3 (<c>Tab</c> cycles); <c>Space</c>
+    /// Keys: <c>1</c> image, <c>2</c> channels in false colour, <c>3</c> tiled 3x3, <c>4</c> decoded when
+    /// <see cref="LiveViewerOptions.Decoder"/> is set (<c>Tab</c> cycles); <c>Space</c>
     /// pauses the display (the generation goes on); <c>S</c> saves the current frame as PNG into
     /// <see cref="LiveViewerOptions.SaveFolder"/>; <c>Escape</c> or <c>Q</c> closes. Closing the window (or those keys)
     /// cancels <see cref="Closed"/>: pass it to the generation to stop it. When the channel completes, the final
@@ -24,7 +26,7 @@ namespace LiveDiffusion.Rendering
     /// </remarks>
     public sealed class LiveViewer : IDisposable
     {
-        private static readonly LatentView[] Views = { LatentView.Image, LatentView.Channels, LatentView.Tiled };
+        private readonly LatentView[] _views;
 
         private readonly DenoisingFrameChannel _channel;
         private readonly LiveViewerOptions _options;
@@ -45,6 +47,14 @@ namespace LiveDiffusion.Rendering
             _channel = channel;
             _options = options;
             _view = options.View;
+            _views = options.Decoder != null
+                ? new[] { LatentView.Image, LatentView.Channels, LatentView.Tiled, LatentView.Decoded }
+                : new[] { LatentView.Image, LatentView.Channels, LatentView.Tiled };
+            if (Array.IndexOf(_views, _view) < 0)
+            {
+                _view = LatentView.Image;
+            }
+
             _thread = new Thread(Run) { IsBackground = true, Name = "LiveDiffusion viewer" };
         }
 
@@ -130,7 +140,7 @@ namespace LiveDiffusion.Rendering
                 window = new GlfwWindow(_options.Title, _options.Width, _options.Height, visible: true);
                 _window = window;
                 window.SetSwapInterval(1);
-                renderer = new DenoiseViewRenderer(window.Gl) { Caption = _options.Caption };
+                renderer = new DenoiseViewRenderer(window.Gl) { Caption = _options.Caption, Decoder = _options.Decoder };
                 window.KeyChanged += OnKey;
                 window.FramebufferResized += (w, h) => _dirty = true;
                 _opened.Set();
@@ -159,7 +169,7 @@ namespace LiveDiffusion.Rendering
                     {
                         using (lease)
                         {
-                            renderer.Upload(lease.Frame);
+                            renderer.Upload(lease.Frame, decode: _view == LatentView.Decoded);
                             seen = lease.Frame.Sequence;
                             copy?.CopyFrom(lease.Frame);
                             last ??= new DenoisingFrame();
@@ -175,6 +185,11 @@ namespace LiveDiffusion.Rendering
                     {
                         var (width, height) = window.FramebufferSize;
                         LatentView view = _view;
+                        if (view == LatentView.Decoded && last != null && renderer.DecodedSequence != last.Sequence)
+                        {
+                            renderer.Upload(last, decode: true); // switched to the decoded view on a frame shown before
+                        }
+
                         string? note = _paused ? "paused" : _channel.IsCompleted && seen >= _channel.Published ? "done" : null;
                         renderer.Render(width, height, _options.Style(view, renderer.PredictedOriginal.Items), note);
                         if ((fresh && copy != null) || _saveRequested)
@@ -296,11 +311,16 @@ namespace LiveDiffusion.Rendering
                 case Key.D1:
                 case Key.D2:
                 case Key.D3:
-                    _view = Views[e.Key - Key.D1];
-                    _dirty = true;
+                case Key.D4:
+                    if (e.Key - Key.D1 < _views.Length)
+                    {
+                        _view = _views[e.Key - Key.D1];
+                        _dirty = true;
+                    }
+
                     break;
                 case Key.Tab:
-                    _view = Views[(Array.IndexOf(Views, _view) + 1) % Views.Length];
+                    _view = _views[(Array.IndexOf(_views, _view) + 1) % _views.Length];
                     _dirty = true;
                     break;
                 case Key.Space:

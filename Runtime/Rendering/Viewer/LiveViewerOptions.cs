@@ -21,6 +21,12 @@ namespace LiveDiffusion.Rendering
         /// <summary>The view at start; keys 1, 2, 3 (or Tab) switch it in the window.</summary>
         public LatentView View { get; init; } = LatentView.Image;
 
+        /// <summary>
+        /// CPU decoder for <see cref="LatentView.Decoded"/> (key 4), e.g. <c>TaesdPreviewDecoder</c> for SD 1.x latents;
+        /// null leaves that view out. It runs on the viewer's thread for each new frame while that view is on.
+        /// </summary>
+        public IPreviewDecoder? Decoder { get; init; }
+
         /// <summary>Window width in screen coordinates.</summary>
         public int Width { get; init; } = 960;
 

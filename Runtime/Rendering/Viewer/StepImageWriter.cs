@@ -32,7 +32,7 @@ namespace LiveDiffusion.Rendering
             _options = options;
             _scale = scale;
             Directory.CreateDirectory(Path.Combine(folder, "frames"));
-            _renderer = new DenoiseViewRenderer(gl) { Caption = options.Caption };
+            _renderer = new DenoiseViewRenderer(gl) { Caption = options.Caption, Decoder = options.Decoder };
         }
 
         public long Written { get; private set; }
@@ -48,7 +48,7 @@ namespace LiveDiffusion.Rendering
             }
 
             _lastIndex = frame.Index;
-            _renderer.Upload(frame);
+            _renderer.Upload(frame, decode: _options.View == LatentView.Decoded);
             LatentStyle style = _options.Style(_options.View, frame.Batch);
             int contentW = _renderer.PredictedOriginal.Width, contentH = _renderer.PredictedOriginal.Height;
             int scale = _scale > 0 ? _scale : Math.Max(1, 256 / Math.Max(contentW, contentH));
