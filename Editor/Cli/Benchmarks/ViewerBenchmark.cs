@@ -21,6 +21,9 @@ namespace LiveDiffusion.Cli.Benchmarks
         internal sealed record Timing(string Name, IReadOnlyList<double> Seconds)
         {
             public double Median => ViewerBenchmark.Median(Seconds);
+
+            /// <summary>The fastest run: on a shared machine other work only ever adds time, so this is the steadiest figure.</summary>
+            public double Best => Seconds.Min();
         }
 
         /// <summary>Per-frame costs of the viewer for one latent shape, in milliseconds (medians).</summary>

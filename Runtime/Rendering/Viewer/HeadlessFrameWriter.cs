@@ -150,6 +150,11 @@ namespace LiveDiffusion.Rendering
         {
             try
             {
+                if (_options.ThreadNice > 0)
+                {
+                    LibcNativeMethods.TryNiceCurrentThread(Math.Min(_options.ThreadNice, 19));
+                }
+
                 using var context = new HeadlessGlContext();
                 using var writer = new StepImageWriter(context.Gl, Folder, _options, _scale);
                 try

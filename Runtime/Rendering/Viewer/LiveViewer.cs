@@ -137,6 +137,11 @@ namespace LiveDiffusion.Rendering
             bool userClosed = false;
             try
             {
+                if (_options.ThreadNice > 0)
+                {
+                    LibcNativeMethods.TryNiceCurrentThread(Math.Min(_options.ThreadNice, 19));
+                }
+
                 window = new GlfwWindow(_options.Title, _options.Width, _options.Height, visible: true);
                 _window = window;
                 window.SetSwapInterval(1);

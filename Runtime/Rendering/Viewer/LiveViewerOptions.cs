@@ -52,6 +52,13 @@ namespace LiveDiffusion.Rendering
         /// </summary>
         public Action<ShownFrame>? FrameShown { get; init; }
 
+        /// <summary>
+        /// Nice value for the viewer's thread on Linux (0 to 19; higher yields more), set before the GL context exists so
+        /// the driver's threads (llvmpipe's rasterisers) inherit it: on a small CPU the denoiser then keeps the cores
+        /// and the viewer draws with what is left. 0 leaves the priority alone. Default 10.
+        /// </summary>
+        public int ThreadNice { get; init; } = 10;
+
         /// <summary>Receives one-line messages (saved files, key help); null for silence.</summary>
         public Action<string>? Log { get; init; }
 
