@@ -27,17 +27,25 @@ namespace LiveDiffusion.Editor.Tests.Panel
         {
             string root = Path.Combine(Path.GetTempPath(), "ld-panel-cli-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(root);
+            using Process panel = Start(root, "panel", "--runs", Path.Combine(root, "runs"), "--data-root", root, "--port", "0");
             try
             {
-                using Process panel = Start(root, "panel", "--runs", Path.Combine(root, "runs"), "--data-root", root, "--port", "0");
-                string? line = null;
-                var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-                while (DateTime.UtcNow < deadline && (line = await panel.StandardOutput.ReadLineAsync()) != null && !line.Contains("http://", StringComparison.Ordinal))
+                var printed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+                var errors = new System.Text.StringBuilder();
+                panel.OutputDataReceived += (_, e) =>
                 {
-                }
-
-                Assert.True(line != null && line.Contains("http://"), "no URL printed: " + panel.StandardError.ReadToEnd());
-                Match url = Regex.Match(line!, @"(http://127\.0\.0\.1:\d+/)\?token=([A-Za-z0-9_-]{43})");
+                    if (e.Data != null && e.Data.Contains("http://", StringComparison.Ordinal))
+                    {
+                        printed.TrySetResult(e.Data);
+                    }
+                };
+                panel.ErrorDataReceived += (_, e) => errors.AppendLine(e.Data);
+                panel.BeginOutputReadLine();
+                panel.BeginErrorReadLine();
+                Task finished = await Task.WhenAny(printed.Task, Task.Delay(TimeSpan.FromSeconds(60)));
+                Assert.True(finished == printed.Task, "no URL printed: " + errors);
+                string line = await printed.Task;
+                Match url = Regex.Match(line, @"(http://127\.0\.0\.1:\d+/)\?token=([A-Za-z0-9_-]{43})");
                 Assert.True(url.Success, line);
                 using var http = new HttpClient { BaseAddress = new Uri(url.Groups[1].Value) };
                 Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/")).StatusCode);
@@ -51,6 +59,11 @@ namespace LiveDiffusion.Editor.Tests.Panel
             }
             finally
             {
+                if (!panel.HasExited)
+                {
+                    panel.Kill(entireProcessTree: true);
+                }
+
                 Directory.Delete(root, recursive: true);
             }
         }
@@ -62,6 +75,26 @@ namespace LiveDiffusion.Editor.Tests.Panel
             string run = Path.Combine(panel.RunsFolder, "from-cli");
             using Process train = Start(panel.Root, "train", "--data", Path.Combine(panel.DataRoot, "tiles"), "--out", run, "--preset", "tiny",
                 "--size", "16", "--steps", "200", "--batch", "4", "--warmup", "2", "--checkpoint-every", "100", "--sample-every", "100", "--threads", "1", "--plain");
+            var trainOutput = new System.Text.StringBuilder();
+            train.OutputDataReceived += (_, e) => trainOutput.AppendLine(e.Data);
+            train.ErrorDataReceived += (_, e) => trainOutput.AppendLine(e.Data);
+            train.BeginOutputReadLine();
+            train.BeginErrorReadLine();
+            try
+            {
+                await WatchTrainRun(panel, run, train, trainOutput);
+            }
+            finally
+            {
+                if (!train.HasExited)
+                {
+                    train.Kill(entireProcessTree: true);
+                }
+            }
+        }
+
+        private async Task WatchTrainRun(PanelFixture panel, string run, Process train, System.Text.StringBuilder trainOutput)
+        {
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
             while (!Directory.Exists(run) && DateTime.UtcNow < deadline)
             {
@@ -120,7 +153,7 @@ namespace LiveDiffusion.Editor.Tests.Panel
             }
 
             Assert.True(train.WaitForExit(60_000));
-            Assert.Equal(0, train.ExitCode);
+            Assert.True(train.ExitCode == 0, trainOutput.ToString());
             _output.WriteLine($"events: {string.Join(" ", names.GroupBy(n => n).Select(g => $"{g.Key}x{g.Count()}"))}; steps seen {steps.Min}..{steps.Max} ({steps.Count})");
 
             // `train` logs every 10th step; the panel showed each of them, and more than one update arrived while it ran.
