@@ -61,6 +61,11 @@ namespace LiveDiffusion.Editor.Panel
         public RunMonitor Monitor(string? name, bool create = false)
         {
             string folder = PathGuard.RunFolder(RunsFolder, name);
+            if (_monitors.TryGetValue(name!, out RunMonitor? existing))
+            {
+                return existing;
+            }
+
             if (!create && !Directory.Exists(folder))
             {
                 throw new PanelRequestException(404, $"No run '{name}' in {RunsFolder}.", "run");

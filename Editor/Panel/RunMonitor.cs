@@ -87,6 +87,7 @@ namespace LiveDiffusion.Editor.Panel
                 }
 
                 Live = true;
+                _activity = "training here";
                 _messages.Clear();
                 int keep = _points.FindIndex(p => p.Step > fromStep);
                 if (keep >= 0)

@@ -126,6 +126,7 @@ namespace LiveDiffusion.Editor.Panel
                 throw new PanelRequestException(400, e.Message);
             }
 
+            Directory.CreateDirectory(folder);
             RunMonitor monitor = _runs.Monitor(name, create: true);
             var preview = new LivePreview(config, training, frame => monitor.OnPreview(new
             {

@@ -19,6 +19,7 @@
   const series = { steps: [], loss: [], smoothed: [], lr: [] };
   let redrawPending = false;
   let previewFrames = 0;
+  let chosenCheckpoint = null; // the user's pick; until they pick, the newest checkpoint is selected
 
   // ---- HTTP ----------------------------------------------------------------------------------------------------
   async function api(method, path, body) {
@@ -169,7 +170,7 @@
 
   function showCheckpoints(list) {
     const body = $('checkpoint-table').tBodies[0];
-    const previous = (document.querySelector('input[name="checkpoint"]:checked') || {}).value;
+    const previous = chosenCheckpoint && list && list.some((c) => c.file === chosenCheckpoint) ? chosenCheckpoint : null;
     body.replaceChildren();
     if (!list || list.length === 0) {
       body.append(el('tr', { class: 'empty' }, el('td', { colspan: '6' }, 'No checkpoints yet.')));
@@ -179,7 +180,7 @@
     [...list].reverse().forEach((c, i) => {
       const radio = el('input', { type: 'radio', name: 'checkpoint', value: c.file, 'aria-label': `checkpoint at step ${c.step}` });
       if (previous ? previous === c.file : i === 0) radio.checked = true;
-      radio.addEventListener('change', suggestExportName);
+      radio.addEventListener('change', () => { chosenCheckpoint = c.file; suggestExportName(); });
       const grid = c.grid
         ? el('img', { class: 'thumb', alt: `sample grid at step ${c.gridStep}`, src: withToken(`/api/runs/${encodeURIComponent(selectedRun)}/samples/${encodeURIComponent(c.grid)}`), title: `grid of step ${c.gridStep}` })
         : '–';
@@ -292,7 +293,13 @@
     events = new EventSource(url);
     const on = (name, handler) => events.addEventListener(name, (e) => handler(JSON.parse(e.data)));
     events.onopen = () => { $('connection').textContent = 'live'; $('connection').dataset.state = 'live'; };
-    events.onerror = () => { $('connection').textContent = 'reconnecting…'; $('connection').dataset.state = 'connecting'; };
+    events.onerror = () => {
+      $('connection').textContent = 'reconnecting…';
+      $('connection').dataset.state = 'connecting';
+      // The browser retries a dropped stream by itself, but gives up after an HTTP error: open a new one then.
+      const closed = events;
+      setTimeout(() => { if (closed === events && closed.readyState === EventSource.CLOSED) connect(); }, 2000);
+    };
     on('state', showHostState);
     on('runs', (d) => showRuns(d.runs));
     on('snapshot', applySnapshot);
@@ -310,6 +317,7 @@
     selectedRun = run;
     $('run-select').value = run;
     previewFrames = 0;
+    chosenCheckpoint = null;
     $('preview-x0').removeAttribute('src');
     $('preview-xt').removeAttribute('src');
     $('export-result').textContent = '';

@@ -55,6 +55,20 @@ namespace LiveDiffusion.Editor.Tests.Panel
             };
             page.PageError += (_, e) => consoleErrors.Add(e);
             page.SetDefaultTimeout(90_000);
+            Assertions.SetDefaultExpectTimeout(90_000);
+            try
+            {
+                await Walkthrough(panel, page, consoleErrors, clock);
+            }
+            catch
+            {
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "panel-failure.png"), FullPage = true });
+                throw;
+            }
+        }
+
+        private async Task Walkthrough(PanelFixture panel, IPage page, System.Collections.Generic.List<string> consoleErrors, Stopwatch clock)
+        {
 
             await page.GotoAsync(panel.Server.PageUrl.ToString());
             await Expect(page.Locator("#connection")).ToHaveTextAsync("live");
@@ -82,6 +96,8 @@ namespace LiveDiffusion.Editor.Tests.Panel
             await page.ClickAsync("#start");
             await Expect(page.Locator(".field-error[data-for=warmupSteps]")).ToContainTextAsync("Warm-up 5000 steps");
             await page.FillAsync("#warmupSteps", "5");
+            Assert.All(consoleErrors, e => Assert.Contains("400 (Bad Request)", e)); // the refused start, logged by the browser
+            consoleErrors.Clear();
             await Shot(page, "1-setup");
 
             // Start and watch: the loss chart gains points, a sample grid and live preview frames appear.
@@ -146,8 +162,22 @@ namespace LiveDiffusion.Editor.Tests.Panel
         private static async Task<int> Points(IPage page) =>
             int.Parse(await page.Locator("#loss-chart").GetAttributeAsync("data-points") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
 
-        private static Task WaitFor(IPage page, string condition) =>
-            page.WaitForFunctionAsync(condition, null, new PageWaitForFunctionOptions { PollingInterval = 100 });
+        // Polled from here with EvaluateAsync: page.WaitForFunctionAsync evaluates a string inside the page, which the
+        // panel's Content-Security-Policy (script-src 'self', no eval) rightly refuses.
+        private static async Task WaitFor(IPage page, string condition)
+        {
+            DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+            while (!await page.EvaluateAsync<bool>($"() => !!({condition})"))
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "panel-timeout.png"), FullPage = true });
+                    throw new TimeoutException($"the page never satisfied: {condition}");
+                }
+
+                await Task.Delay(100);
+            }
+        }
 
         private async Task Shot(IPage page, string name)
         {
