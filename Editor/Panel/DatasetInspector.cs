@@ -64,7 +64,23 @@ namespace LiveDiffusion.Editor.Panel
                 warnings.Add($"Only {dataset.Count} usable image(s): the model will memorise them.");
             }
 
-            return (new DatasetReport(dataset.Folder, dataset.Count, classes, sizeCounts, dataset.Skipped, warnings), dataset);
+            var skipped = dataset.Skipped.Select(f => new SkippedFile(f.Path, Printable(f.Reason))).ToArray();
+            return (new DatasetReport(dataset.Folder, dataset.Count, classes, sizeCounts, skipped, warnings), dataset);
+        }
+
+        /// <summary>Decoder messages can quote raw file bytes: keep printable ASCII only.</summary>
+        private static string Printable(string reason)
+        {
+            var text = new System.Text.StringBuilder(reason.Length);
+            foreach (char c in reason)
+            {
+                if (c >= ' ' && c < (char)0x7F)
+                {
+                    text.Append(c);
+                }
+            }
+
+            return text.ToString().TrimEnd(' ', ':');
         }
 
         private static (int Width, int Height) HeaderSize(string path)

@@ -39,6 +39,7 @@ namespace LiveDiffusion.Editor.Panel
         private DateTime _runInfoWrite;
         private RunProgress? _progress;
         private string _activity = "unknown";
+        private (DateTime At, string State)? _liveEnded;
         private int _polling;
         private bool _disposed;
 
@@ -105,6 +106,7 @@ namespace LiveDiffusion.Editor.Panel
             lock (_gate)
             {
                 Live = false;
+                _liveEnded = (DateTime.UtcNow, activity);
                 SetActivity(activity);
             }
 
@@ -231,6 +233,12 @@ namespace LiveDiffusion.Editor.Panel
             if (_progress.TotalSteps > 0 && _progress.Step >= _progress.TotalSteps)
             {
                 return "finished";
+            }
+
+            if (_liveEnded.HasValue && _logWrite <= _liveEnded.Value.At)
+            {
+                // This panel trained it last and nothing has written to it since.
+                return _liveEnded.Value.State;
             }
 
             return DateTime.UtcNow - _logWrite < ActiveWindow ? "training elsewhere" : "stopped";

@@ -471,7 +471,7 @@
     $('setup-form').addEventListener('submit', start);
     $('check-dataset').addEventListener('click', checkDataset);
     $('measure').addEventListener('click', measure);
-    $('size').addEventListener('change', loadPresets);
+    $('size').addEventListener('change', () => { loadPresets(); if ($('dataset-report').dataset.images) checkDataset(); });
     $('batchSize').addEventListener('change', loadPresets);
     $('pause').addEventListener('click', () => control('pause'));
     $('resume-run').addEventListener('click', () => control('resume'));
