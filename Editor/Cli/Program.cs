@@ -16,6 +16,7 @@ namespace LiveDiffusion.Cli
             root.Subcommands.Add(GenerateCommand.Create());
             root.Subcommands.Add(EvaluateCommand.Create());
             root.Subcommands.Add(TokenizeCommand.Create());
+            root.Subcommands.Add(ExportCommand.Create());
             return root.Parse(args).Invoke();
         }
     }

@@ -60,10 +60,12 @@ namespace LiveDiffusion.Cli.Commands
             var steps = new Option<int>("--steps") { Description = "Denoising steps.", DefaultValueFactory = _ => 25 };
             var scheduler = new Option<string>("--scheduler") { Description = "Scheduler: ddpm, ddim, pndm, euler, euler-a, dpm++2m, lcm.", DefaultValueFactory = _ => "ddim" };
             var guidance = new Option<float>("--guidance") { Description = "Classifier-free guidance scale (class-conditional models).", DefaultValueFactory = _ => 1.5f };
+            var backend = new Option<string>("--backend") { Description = "Inference backend: torch (TorchSharp) or onnx (ONNX Runtime; uses unet/model.onnx, or exports the UNet in memory).", DefaultValueFactory = _ => "torch" };
+            backend.AcceptOnlyFromAmong(ModelBackends.Names);
             var recipeFrom = new Option<string?>("--recipe-from") { Description = "Reproduce the image whose PNG carries this recipe (seed, steps, sampler, guidance, size, class); other options are ignored except --model and --out." };
             var command = new Command("generate", "Generate tileable textures (PNG with the recipe in a text chunk) and a contact sheet.")
             {
-                model, count, output, seed, className, size, steps, scheduler, guidance, recipeFrom,
+                model, count, output, seed, className, size, steps, scheduler, guidance, backend, recipeFrom,
             };
             command.SetAction(parse =>
             {
@@ -78,7 +80,7 @@ namespace LiveDiffusion.Cli.Commands
                 TextureGenerator generator;
                 try
                 {
-                    generator = TorchTextureGenerator.Load(parse.GetValue(model));
+                    generator = ModelBackends.Open(parse.GetValue(model), parse.GetValue(backend)!, Console.Out);
                 }
                 catch (Exception e) when (e is ModelConfigException || e is DirectoryNotFoundException)
                 {
