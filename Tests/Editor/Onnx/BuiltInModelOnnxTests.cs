@@ -36,10 +36,11 @@ namespace LiveDiffusion.Editor.Tests.Onnx
                 viaOnnx = generator.Generate(request);
             }
 
-            // Tolerance: both backends compute in float32 with different kernels (~1e-6 per UNet call); over the
-            // steps that drifts, so allow 2e-3 on raw outputs in [-1, 1] and one 8-bit level on the PNG pixels.
+            // Tolerance: both backends compute in float32 with different kernels (~1e-6 per UNet call; measured
+            // 1.5e-6 (DDIM) and 3e-6 (Euler a) on the final outputs), so allow 1e-4 on raw outputs in [-1, 1] and one
+            // 8-bit level on the PNG pixels (a value on a rounding boundary may land either side).
             float maxRaw = torch.Raw.Array.Zip(viaOnnx.Raw.Array, (a, b) => MathF.Abs(a - b)).Max();
-            Assert.True(maxRaw <= 2e-3f, $"{scheduler}: raw outputs differ by up to {maxRaw:E2}");
+            Assert.True(maxRaw <= 1e-4f, $"{scheduler}: raw outputs differ by up to {maxRaw:E2}");
             for (int i = 0; i < torch.Images.Count; i++)
             {
                 byte[] a = torch.Images[i].Pixels, b = viaOnnx.Images[i].Pixels;
