@@ -14,8 +14,10 @@ namespace LiveDiffusion.Cli
             root.Subcommands.Add(BenchCommand.Create());
             root.Subcommands.Add(TrainCommand.Create());
             root.Subcommands.Add(GenerateCommand.Create());
+            root.Subcommands.Add(ViewCommand.Create());
             root.Subcommands.Add(EvaluateCommand.Create());
             root.Subcommands.Add(TokenizeCommand.Create());
+            root.Subcommands.Add(ExportCommand.Create());
             root.Subcommands.Add(PanelCommand.Create());
             return root.Parse(args).Invoke();
         }

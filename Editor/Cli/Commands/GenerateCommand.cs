@@ -2,12 +2,15 @@ using System;
 using System.Collections.Generic;
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Threading;
 using LiveDiffusion.Imaging;
 using LiveDiffusion.Models;
 using LiveDiffusion.Pipelines;
+using LiveDiffusion.Preview;
+using LiveDiffusion.Rendering;
 using LiveDiffusion.Torch.Models;
 
 namespace LiveDiffusion.Cli.Commands
@@ -49,6 +52,39 @@ namespace LiveDiffusion.Cli.Commands
             return 0;
         }
 
+        private static LiveSession StartLive(TextureGenerator generator, string outDir, ulong seed, int count, ParseResult parse, Option<bool> headless, Option<bool> hold,
+                                             LatentView view, Option<int> steps, Option<string> scheduler, CancellationToken cancel)
+        {
+            string modelName = Path.GetFileName(generator.Model.Path.TrimEnd('/', '\\'));
+            string seeds = count == 1 ? seed.ToString(CultureInfo.InvariantCulture) : $"{seed}..{seed + (ulong)count - 1}";
+            // TextureGenerator runs pixel-space model folders: the channels are RGB in [-1, 1].
+            const LatentEncoding encoding = LatentEncoding.Pixels;
+            var options = new LiveViewerOptions
+            {
+                Model = modelName,
+                Seed = seeds,
+                Encoding = encoding,
+                View = view,
+                SaveFolder = Path.Combine(outDir, "live"),
+                HoldAfterCompletion = parse.GetValue(hold),
+                Log = Console.WriteLine,
+            };
+            var run = new Dictionary<string, string>
+            {
+                ["model"] = modelName,
+                ["model_path"] = generator.Model.Path,
+                ["seed"] = seeds,
+                ["encoding"] = encoding == LatentEncoding.StableDiffusion1 ? "sd1" : "pixels",
+                ["steps"] = parse.GetValue(steps).ToString(CultureInfo.InvariantCulture),
+                ["scheduler"] = parse.GetValue(scheduler)!,
+            };
+            LiveSession session = LiveSession.Start(Path.Combine(outDir, "live"), options, parse.GetValue(headless), cancel, run);
+            Console.WriteLine(session.Windowed
+                ? "live: watching in a window (close it to cancel)"
+                : $"live: no window ({(LiveSession.HasDisplay ? "--headless" : "no $DISPLAY or $WAYLAND_DISPLAY")}); recording the steps, drawn to {Path.Combine(session.Folder, "frames")} when the generation ends");
+            return session;
+        }
+
         public static Command Create()
         {
             var model = new Option<string?>("--model") { Description = "Model folder (model_index.json, unet/, scheduler/). Default: the built-in dungeon texture model." };
@@ -60,10 +96,16 @@ namespace LiveDiffusion.Cli.Commands
             var steps = new Option<int>("--steps") { Description = "Denoising steps.", DefaultValueFactory = _ => 25 };
             var scheduler = new Option<string>("--scheduler") { Description = "Scheduler: ddpm, ddim, pndm, euler, euler-a, dpm++2m, lcm.", DefaultValueFactory = _ => "ddim" };
             var guidance = new Option<float>("--guidance") { Description = "Classifier-free guidance scale (class-conditional models).", DefaultValueFactory = _ => 1.5f };
+            var backend = new Option<string>("--backend") { Description = "Inference backend: torch (TorchSharp) or onnx (ONNX Runtime; uses unet/model.onnx, or exports the UNet in memory).", DefaultValueFactory = _ => "torch" };
+            backend.AcceptOnlyFromAmong(ModelBackends.Names);
             var recipeFrom = new Option<string?>("--recipe-from") { Description = "Reproduce the image whose PNG carries this recipe (seed, steps, sampler, guidance, size, class); other options are ignored except --model and --out." };
-            var command = new Command("generate", "Generate tileable textures (PNG with the recipe in a text chunk) and a contact sheet.")
+            var live = new Option<bool>("--live") { Description = "Watch every denoising step: a window (x_t | predicted x0) when $DISPLAY or $WAYLAND_DISPLAY is set, else a PNG per step (<out>/live/frames) and a contact sheet of the steps. Steps are recorded to <out>/live for `livediffusion view`." };
+            var headless = new Option<bool>("--headless") { Description = "With --live: write the step PNGs even when a display exists (no window)." };
+            var hold = new Option<bool>("--hold") { Description = "With --live: keep the window open after the last step until you close it." };
+            var view = new Option<string>("--view") { Description = "With --live: the first view: image, channels (false colour) or tiled (3x3).", DefaultValueFactory = _ => "image" };
+            var command = new Command("generate", "Generate tileable textures (PNG with the recipe in a text chunk) and a contact sheet; --live shows every step as it happens.")
             {
-                model, count, output, seed, className, size, steps, scheduler, guidance, recipeFrom,
+                model, count, output, seed, className, size, steps, scheduler, guidance, backend, recipeFrom, live, headless, hold, view,
             };
             command.SetAction(parse =>
             {
@@ -78,7 +120,7 @@ namespace LiveDiffusion.Cli.Commands
                 TextureGenerator generator;
                 try
                 {
-                    generator = TorchTextureGenerator.Load(parse.GetValue(model));
+                    generator = ModelBackends.Open(parse.GetValue(model), parse.GetValue(backend)!, Console.Out);
                 }
                 catch (Exception e) when (e is ModelConfigException || e is DirectoryNotFoundException)
                 {
@@ -109,6 +151,20 @@ namespace LiveDiffusion.Cli.Commands
                     var written = new List<string>();
                     var clock = Stopwatch.StartNew();
                     ulong s = parse.GetValue(seed);
+                    LatentView firstView;
+                    try
+                    {
+                        firstView = LiveSession.ParseView(parse.GetValue(view)!);
+                    }
+                    catch (ArgumentException e)
+                    {
+                        Console.Error.WriteLine("error: " + e.Message);
+                        return 2;
+                    }
+
+                    using LiveSession? session = parse.GetValue(live) ? StartLive(generator, outDir, s, n, parse, headless, hold, firstView, steps, scheduler, cancellation.Token) : null;
+                    CancellationToken token = session?.Token ?? cancellation.Token;
+                    Action<DenoisingStep>? onStep = session == null ? null : session.Channel.Publish;
                     try
                     {
                         for (int c = 0; c < classes.Count; c++)
@@ -129,7 +185,7 @@ namespace LiveDiffusion.Cli.Commands
                                 Scheduler = parse.GetValue(scheduler)!,
                                 GuidanceScale = parse.GetValue(guidance),
                             };
-                            GeneratedTextures result = generator.Generate(request, cancellation: cancellation.Token);
+                            GeneratedTextures result = generator.Generate(request, onStep, token);
                             for (int i = 0; i < result.Images.Count; i++)
                             {
                                 string file = Path.Combine(outDir, $"{classes[c] ?? "texture"}-{s + (ulong)i}.png");
@@ -143,8 +199,17 @@ namespace LiveDiffusion.Cli.Commands
                     }
                     catch (OperationCanceledException)
                     {
-                        Console.Error.WriteLine("cancelled.");
+                        Console.Error.WriteLine(session != null && !cancellation.IsCancellationRequested ? "cancelled: the live window was closed." : "cancelled.");
                         return 130;
+                    }
+
+                    if (session != null)
+                    {
+                        session.Finish();
+                        foreach (string line in session.Report())
+                        {
+                            Console.WriteLine(line);
+                        }
                     }
 
                     int scale = Math.Max(1, 128 / images[0].Width);

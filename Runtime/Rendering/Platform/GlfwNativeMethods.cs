@@ -34,6 +34,7 @@ namespace LiveDiffusion.Rendering
         [DllImport(Library)] public static extern void glfwWindowHint(int hint, int value);
         [DllImport(Library)] public static extern IntPtr glfwCreateWindow(int width, int height, [MarshalAs(UnmanagedType.LPUTF8Str)] string title, IntPtr monitor, IntPtr share);
         [DllImport(Library)] public static extern void glfwDestroyWindow(IntPtr window);
+        [DllImport(Library)] public static extern void glfwSetWindowTitle(IntPtr window, [MarshalAs(UnmanagedType.LPUTF8Str)] string title);
         [DllImport(Library)] public static extern void glfwMakeContextCurrent(IntPtr window);
         [DllImport(Library)] public static extern IntPtr glfwGetCurrentContext();
         [DllImport(Library)] public static extern void glfwSwapBuffers(IntPtr window);

@@ -153,6 +153,16 @@ namespace LiveDiffusion.Rendering
             }
         }
 
+        /// <summary>Sets the window title (UTF-8). Call on the thread that created the window.</summary>
+        /// <exception cref="ArgumentNullException"><paramref name="title"/> is null.</exception>
+        /// <exception cref="ObjectDisposedException">The window was disposed.</exception>
+        public void SetTitle(string title)
+        {
+            if (title == null) throw new ArgumentNullException(nameof(title));
+            ThrowIfDisposed();
+            glfwSetWindowTitle(_window, title);
+        }
+
         /// <summary>Makes this window's context current on the calling thread.</summary>
         /// <exception cref="ObjectDisposedException">The window was disposed.</exception>
         public void MakeCurrent()

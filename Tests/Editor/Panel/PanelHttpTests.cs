@@ -161,6 +161,21 @@ namespace LiveDiffusion.Editor.Tests.Panel
 
             JsonObject resume = PanelFixture.TinyRun("target", steps: 8);
             resume["resume"] = "../target/checkpoints/checkpoint-0000004.safetensors";
+
+            // The log reaches step 4 before the run has written its last checkpoint and let go of the trainer; until
+            // then a new run is refused as busy (409), which is not what this test is about.
+            DateTime idleBy = DateTime.UtcNow.AddSeconds(120);
+            while (DateTime.UtcNow < idleBy)
+            {
+                using HttpResponseMessage probe = await panel.PostJson("/api/runs", resume);
+                if (probe.StatusCode != HttpStatusCode.Conflict)
+                {
+                    break;
+                }
+
+                await Task.Delay(200);
+            }
+
             using (HttpResponseMessage r = await panel.PostJson("/api/runs", resume))
             {
                 Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
