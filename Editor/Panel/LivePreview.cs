@@ -95,6 +95,7 @@ namespace LiveDiffusion.Editor.Panel
             if (_thread == null || !_thread.IsAlive)
             {
                 _model.Dispose();
+                _frames.Dispose();
             }
         }
 

@@ -104,7 +104,7 @@ namespace LiveDiffusion.Editor.Panel
                 dataRoot = options.DataRoot,
                 presets = ModelPresets.Names,
                 defaults = new RunRequest(),
-                onnx = new { available = false, reason = PanelExports.OnnxUnavailableReason },
+                onnx = new { available = true, reason = string.Empty },
             }, EventHub.Json));
 
             app.MapPost("/api/dataset/inspect", async context =>
@@ -185,7 +185,8 @@ namespace LiveDiffusion.Editor.Panel
                 ExportRequest request = await ReadJson<ExportRequest>(context);
                 string exported = await Task.Run(() => PanelExports.Export(folder, request.Checkpoint, request.Name, request.Format));
                 context.Response.StatusCode = 201;
-                await context.Response.WriteAsJsonAsync(new { folder = exported, format = "folder" }, EventHub.Json);
+                bool onnx = request.Format == "onnx";
+                await context.Response.WriteAsJsonAsync(new { folder = exported, format = onnx ? "onnx" : "folder", onnx = onnx ? Path.Combine(exported, "unet", "model.onnx") : null }, EventHub.Json);
             });
 
             app.MapGet("/api/events", async context =>

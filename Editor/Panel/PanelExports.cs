@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using LiveDiffusion.Editor.Training;
+using LiveDiffusion.Editor.Onnx;
 using LiveDiffusion.Models;
 
 namespace LiveDiffusion.Editor.Panel
@@ -8,25 +9,20 @@ namespace LiveDiffusion.Editor.Panel
     /// <summary>
     /// Exports a checkpoint of a run to <c>&lt;run&gt;/exports/&lt;name&gt;/</c>: a model folder in diffusers' layout
     /// (<c>model_index.json</c>, <c>unet/</c>, <c>scheduler/</c>) from the checkpoint's EMA weights, which
-    /// <c>livediffusion generate --model</c> and the runtime load. An existing export is never overwritten.
+    /// <c>livediffusion generate --model</c> and the runtime load; with format <c>onnx</c> the folder also gets
+    /// <c>unet/model.onnx</c> for the ONNX Runtime backend. An existing export is never overwritten, and a failed
+    /// export leaves nothing behind.
     /// </summary>
     internal static class PanelExports
     {
-        /// <summary>Why ONNX export is not offered in this build (null when it is).</summary>
-        public const string OnnxUnavailableReason = "ONNX export is not part of this build yet: export a model folder here; the folder is what an ONNX exporter reads.";
-
-        /// <summary>Writes the model folder and returns its path.</summary>
-        /// <exception cref="PanelRequestException">Bad names (400), no such checkpoint (404), the export exists (409), unsupported format (501).</exception>
+        /// <summary>Writes the model folder (and the ONNX UNet for format <c>onnx</c>) and returns the folder's path.</summary>
+        /// <exception cref="PanelRequestException">Bad names or format (400), no such checkpoint (404), the export exists (409).</exception>
         public static string Export(string runFolder, string? checkpointFile, string? name, string? format)
         {
-            if (format == "onnx")
+            bool onnx = format == "onnx";
+            if (!string.IsNullOrEmpty(format) && format != "folder" && !onnx)
             {
-                throw new PanelRequestException(501, OnnxUnavailableReason, "format");
-            }
-
-            if (!string.IsNullOrEmpty(format) && format != "folder")
-            {
-                throw new PanelRequestException(400, $"Export format '{format}': use folder.", "format");
+                throw new PanelRequestException(400, $"Export format '{format}': use folder or onnx.", "format");
             }
 
             string checkpoints = Path.Combine(runFolder, "checkpoints");
@@ -58,6 +54,11 @@ namespace LiveDiffusion.Editor.Panel
             try
             {
                 DiffusionTrainer.ExportModel(checkpoint, partial);
+                if (onnx)
+                {
+                    UNet2DOnnxExporter.Export(partial);
+                }
+
                 Directory.Move(partial, target);
             }
             finally

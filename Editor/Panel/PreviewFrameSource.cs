@@ -7,51 +7,52 @@ using LiveDiffusion.Pipelines;
 namespace LiveDiffusion.Editor.Panel
 {
     /// <summary>
-    /// Where the live preview's frames pass from the denoising thread to the page: <see cref="Publish"/> is the
-    /// pipeline's per-step callback (it copies the step and returns at once, so denoising never waits for a page);
-    /// <see cref="ReadAsync"/> gives the newest frame, skipping any the reader was too slow for (latest wins).
-    /// This is the one place that knows how frames travel.
+    /// Where the live preview's frames pass from the denoising thread to the page, over a
+    /// <see cref="DenoisingFrameChannel"/>: <see cref="Publish"/> is the pipeline's per-step callback (the channel copies
+    /// the step into its ring and returns at once, so denoising never waits for a page); <see cref="ReadAsync"/> gives
+    /// the newest frame as images, skipping any the reader was too slow for (latest wins).
     /// </summary>
-    internal sealed class PreviewFrameSource
+    internal sealed class PreviewFrameSource : IDisposable
     {
-        private readonly SemaphoreSlim _signal = new SemaphoreSlim(0, 1);
-        private PreviewFrame? _latest;
+        private readonly DenoisingFrameChannel _channel = new DenoisingFrameChannel();
+        private readonly DenoisingFrame _frame = new DenoisingFrame();
+        private long _seen;
+        private long _weightsStep;
 
         /// <summary>The training step of the weights being denoised (set before each preview).</summary>
-        public long WeightsStep { get; set; }
-
-        /// <summary>The pipeline's step callback: copies x0 and x_t of the first image.</summary>
-        public void Publish(DenoisingStep step)
+        public long WeightsStep
         {
-            var frame = new PreviewFrame(step.Index, step.Count, step.Timestep, WeightsStep,
-                ImageConversion.ToImage(step.PredictedOriginal, 0), ImageConversion.ToImage(step.Latents, 0));
-            Interlocked.Exchange(ref _latest, frame);
-            if (_signal.CurrentCount == 0)
-            {
-                try
-                {
-                    _signal.Release();
-                }
-                catch (SemaphoreFullException)
-                {
-                    // Already signalled: the reader will take the newest frame.
-                }
-            }
+            get => Interlocked.Read(ref _weightsStep);
+            set => Interlocked.Exchange(ref _weightsStep, value);
         }
 
-        /// <summary>Waits for a frame newer than the last one read and returns it.</summary>
+        /// <summary>The pipeline's step callback.</summary>
+        public void Publish(DenoisingStep step) => _channel.Publish(step);
+
+        /// <summary>Waits for a frame newer than the last one read and returns its first image's x0 and x_t.</summary>
         /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
         public async Task<PreviewFrame> ReadAsync(CancellationToken cancellation)
         {
             while (true)
             {
-                await _signal.WaitAsync(cancellation).ConfigureAwait(false);
-                PreviewFrame? frame = Interlocked.Exchange(ref _latest, null);
-                if (frame != null)
+                cancellation.ThrowIfCancellationRequested();
+                if (await _channel.WaitForFrameAsync(_seen, TimeSpan.FromSeconds(1), cancellation).ConfigureAwait(false)
+                    && _channel.TryReadLatest(_seen, _frame))
                 {
-                    return frame;
+                    _seen = _frame.Sequence;
+                    return new PreviewFrame(_frame.Index, _frame.Count, _frame.Timestep, WeightsStep,
+                        FirstImage(_frame.PredictedOriginal), FirstImage(_frame.Latents));
                 }
             }
+        }
+
+        public void Dispose() => _channel.Dispose();
+
+        private RgbImage FirstImage(ReadOnlySpan<float> values)
+        {
+            var buffer = new TensorBuffer(1, _frame.Channels, _frame.Height, _frame.Width);
+            values.Slice(0, buffer.Length).CopyTo(buffer.Span);
+            return ImageConversion.ToImage(buffer, 0);
         }
     }
 }

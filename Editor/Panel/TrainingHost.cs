@@ -51,6 +51,11 @@ namespace LiveDiffusion.Editor.Panel
         {
             request.Validate();
             string folder = PathGuard.RunFolder(_runs.RunsFolder, request.Name, "name");
+            if (!string.IsNullOrEmpty(request.Resume) && request.Resume != "latest")
+            {
+                PathGuard.CheckpointFile(request.Resume, "resume");
+            }
+
             lock (_gate)
             {
                 if (_state.Busy)

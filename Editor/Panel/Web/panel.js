@@ -436,16 +436,18 @@
     try { await api('POST', `/api/training/${action}`); } catch (e) { addMessage(`${action}: ${e.message}`); }
   }
 
-  async function exportFolder() {
+  async function exportCheckpoint(format) {
     const chosen = document.querySelector('input[name="checkpoint"]:checked');
     const name = $('export-name').value || $('export-name').placeholder;
     const out = $('export-result');
     out.className = '';
-    out.textContent = 'Exporting…';
+    out.textContent = format === 'onnx' ? 'Exporting (model folder and ONNX UNet)…' : 'Exporting…';
     try {
-      const r = await api('POST', `/api/runs/${encodeURIComponent(selectedRun)}/export`, { checkpoint: chosen.value, name, format: 'folder' });
+      const r = await api('POST', `/api/runs/${encodeURIComponent(selectedRun)}/export`, { checkpoint: chosen.value, name, format });
       out.className = 'ok';
-      out.textContent = `Exported model folder: ${r.folder} (load it with: livediffusion generate --model ${r.folder})`;
+      out.textContent = r.onnx
+        ? `Exported model folder with ONNX UNet: ${r.onnx} (run it with: livediffusion generate --model ${r.folder} --backend onnx)`
+        : `Exported model folder: ${r.folder} (load it with: livediffusion generate --model ${r.folder})`;
     } catch (e) {
       out.className = 'error';
       out.textContent = e.message;
@@ -477,7 +479,8 @@
     $('resume-run').addEventListener('click', () => control('resume'));
     $('save').addEventListener('click', () => control('save'));
     $('stop').addEventListener('click', () => control('stop'));
-    $('export-folder').addEventListener('click', exportFolder);
+    $('export-folder').addEventListener('click', () => exportCheckpoint('folder'));
+    $('export-onnx').addEventListener('click', () => exportCheckpoint('onnx'));
     $('run-select').addEventListener('change', (e) => watch(e.target.value));
     if (state.state.busy && state.state.run) watch(state.state.run);
     else if (state.runs.length) watch(state.runs[0].name);
