@@ -157,12 +157,13 @@ namespace LiveDiffusion.Editor.Tests.Panel
             var onnx = new FileInfo(Path.Combine(runFolder, "exports", "from-browser-onnx", "unet", "model.onnx"));
             Assert.True(onnx.Exists && onnx.Length > 1_000_000, $"{onnx.FullName}: {(onnx.Exists ? onnx.Length : -1)} bytes");
 
+            await page.Locator("#checkpoints").ScrollIntoViewIfNeededAsync();
+            await Shot(page, "4-stopped-and-exported");
+
             // Exports are never overwritten: the same name again is refused with the reason.
             await page.ClickAsync("#export-folder");
             await Expect(page.Locator("#export-result")).ToContainTextAsync("already exists");
             consoleErrors.RemoveAll(e => e.Contains("409 (Conflict)", StringComparison.Ordinal));
-            await page.Locator("#checkpoints").ScrollIntoViewIfNeededAsync();
-            await Shot(page, "4-stopped-and-exported");
 
             Assert.True(consoleErrors.Count == 0, "browser console errors: " + string.Join(" | ", consoleErrors));
             _output.WriteLine($"stopped at step {last.Step}; whole test {clock.Elapsed.TotalSeconds:F1} s; screenshots in {ScreenshotFolder}");
