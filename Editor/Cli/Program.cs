@@ -17,6 +17,8 @@ namespace LiveDiffusion.Cli
             root.Subcommands.Add(ViewCommand.Create());
             root.Subcommands.Add(EvaluateCommand.Create());
             root.Subcommands.Add(TokenizeCommand.Create());
+            root.Subcommands.Add(ExportCommand.Create());
+            root.Subcommands.Add(PanelCommand.Create());
             return root.Parse(args).Invoke();
         }
     }

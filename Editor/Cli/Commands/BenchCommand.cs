@@ -10,6 +10,7 @@ using LiveDiffusion.Editor.Training;
 using LiveDiffusion.Models;
 using LiveDiffusion.Pipelines;
 using LiveDiffusion.Rendering;
+using LiveDiffusion.Text;
 using LiveDiffusion.Torch.Models;
 using TorchSharp;
 
@@ -25,6 +26,7 @@ namespace LiveDiffusion.Cli.Commands
             command.Subcommands.Add(CreateTrain());
             command.Subcommands.Add(CreateSample());
             command.Subcommands.Add(CreateViewer());
+            command.Subcommands.Add(CreateOnnx());
             return command;
         }
 
@@ -156,6 +158,50 @@ namespace LiveDiffusion.Cli.Commands
                 Console.WriteLine($"preset {parse.GetValue(preset)}: forward {forward / 1e9:F3} GFLOP per 32x32 image, training step ~3x forward");
                 Console.WriteLine($"training: batch {b}, {perStep * 1000:F0} ms/step, {imagesPerSecond:F1} images/s, {achieved:F1} GFLOP/s = {achieved / Math.Max(gemm, gemmAfter):P0} of GEMM");
                 Console.WriteLine($"peak RSS: {TorchBenchmarks.PeakRssMiB():F0} MiB");
+                return 0;
+            });
+            return command;
+        }
+
+        private static Command CreateOnnx()
+        {
+            var model = new Option<string?>("--model") { Description = "Model folder (default: the built-in texture model)." };
+            var rounds = new Option<int>("--rounds") { Description = "Timed rounds per batch size (median reported).", DefaultValueFactory = _ => 20 };
+            var command = new Command("onnx", "ONNX Runtime vs TorchSharp per-step UNet latency on the same model and inputs (batch 1 and 16, interleaved rounds), and the Stable Diffusion pipeline's own time and allocations per step outside model calls (4x64x64 latent, CFG).")
+            {
+                model, rounds,
+            };
+            command.SetAction(parse =>
+            {
+                ModelFolder folder = ModelFolder.Open(parse.GetValue(model) ?? BuiltInModels.Locate());
+                int r = parse.GetValue(rounds);
+                using TextureGenerator torchBackend = ModelBackends.Open(folder.Path, "torch", TextWriter.Null);
+                using TextureGenerator onnxBackend = ModelBackends.Open(folder.Path, "onnx", Console.Out);
+                int size = folder.UNet.SampleSize;
+                Console.WriteLine($"model: {folder.Path} ({size}x{size}); ONNX Runtime {LiveDiffusion.Onnx.OnnxRuntimeInfo.Version}, TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}");
+                Console.WriteLine();
+                Console.WriteLine("| batch | TorchSharp ms/step | ONNX Runtime ms/step | ONNX / Torch |");
+                Console.WriteLine("|------:|-------------------:|---------------------:|-------------:|");
+                foreach (int batch in new[] { 1, 16 })
+                {
+                    double[] medians = OnnxBenchmarks.InterleavedMedians(new[] { torchBackend.Denoiser, onnxBackend.Denoiser }, batch, size, warmup: 3, rounds: r);
+                    Console.WriteLine($"| {batch,5} | {medians[0] * 1000,18:F2} | {medians[1] * 1000,20:F2} | {medians[1] / medians[0],12:F2} |");
+                }
+
+                Console.WriteLine();
+                string? clip = SharedDataLocator.Find("clip", Environment.CurrentDirectory, Environment.GetEnvironmentVariable(SharedDataLocator.Variable), f => File.Exists(Path.Combine(f, "vocab.json")));
+                if (clip == null)
+                {
+                    Console.WriteLine("pipeline overhead: skipped (needs the CLIP tokenizer in ../shared/data/clip).");
+                    return 0;
+                }
+
+                foreach (string scheduler in new[] { "ddim", "euler-a", "dpm++2m" })
+                {
+                    (double ms, double bytes) = OnnxBenchmarks.PipelineOverhead(ClipTokenizer.Load(clip), scheduler, steps: 30);
+                    Console.WriteLine($"pipeline overhead outside model calls, 4x64x64 latent, CFG, {scheduler}: {ms:F3} ms/step, {bytes:F0} bytes allocated/step");
+                }
+
                 return 0;
             });
             return command;

@@ -96,6 +96,8 @@ namespace LiveDiffusion.Cli.Commands
             var steps = new Option<int>("--steps") { Description = "Denoising steps.", DefaultValueFactory = _ => 25 };
             var scheduler = new Option<string>("--scheduler") { Description = "Scheduler: ddpm, ddim, pndm, euler, euler-a, dpm++2m, lcm.", DefaultValueFactory = _ => "ddim" };
             var guidance = new Option<float>("--guidance") { Description = "Classifier-free guidance scale (class-conditional models).", DefaultValueFactory = _ => 1.5f };
+            var backend = new Option<string>("--backend") { Description = "Inference backend: torch (TorchSharp) or onnx (ONNX Runtime; uses unet/model.onnx, or exports the UNet in memory).", DefaultValueFactory = _ => "torch" };
+            backend.AcceptOnlyFromAmong(ModelBackends.Names);
             var recipeFrom = new Option<string?>("--recipe-from") { Description = "Reproduce the image whose PNG carries this recipe (seed, steps, sampler, guidance, size, class); other options are ignored except --model and --out." };
             var live = new Option<bool>("--live") { Description = "Watch every denoising step: a window (x_t | predicted x0) when $DISPLAY or $WAYLAND_DISPLAY is set, else a PNG per step (<out>/live/frames) and a contact sheet of the steps. Steps are recorded to <out>/live for `livediffusion view`." };
             var headless = new Option<bool>("--headless") { Description = "With --live: write the step PNGs even when a display exists (no window)." };
@@ -103,7 +105,7 @@ namespace LiveDiffusion.Cli.Commands
             var view = new Option<string>("--view") { Description = "With --live: the first view: image, channels (false colour) or tiled (3x3).", DefaultValueFactory = _ => "image" };
             var command = new Command("generate", "Generate tileable textures (PNG with the recipe in a text chunk) and a contact sheet; --live shows every step as it happens.")
             {
-                model, count, output, seed, className, size, steps, scheduler, guidance, recipeFrom, live, headless, hold, view,
+                model, count, output, seed, className, size, steps, scheduler, guidance, backend, recipeFrom, live, headless, hold, view,
             };
             command.SetAction(parse =>
             {
@@ -118,7 +120,7 @@ namespace LiveDiffusion.Cli.Commands
                 TextureGenerator generator;
                 try
                 {
-                    generator = TorchTextureGenerator.Load(parse.GetValue(model));
+                    generator = ModelBackends.Open(parse.GetValue(model), parse.GetValue(backend)!, Console.Out);
                 }
                 catch (Exception e) when (e is ModelConfigException || e is DirectoryNotFoundException)
                 {

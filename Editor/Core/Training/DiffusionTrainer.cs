@@ -34,6 +34,7 @@ namespace LiveDiffusion.Editor.Training
         private readonly UNet2DConfig _config;
         private readonly TrainingOptions _options;
         private readonly ManualResetEventSlim _running = new ManualResetEventSlim(true);
+        private readonly AutoResetEvent _saveSignal = new AutoResetEvent(false);
         private int _saveRequested;
 
         /// <summary>Prepares a run; nothing is trained until <see cref="Run"/>.</summary>
@@ -72,6 +73,12 @@ namespace LiveDiffusion.Editor.Training
         /// <summary>After each checkpoint is written, with its path and step.</summary>
         public event Action<string, long>? CheckpointWritten;
 
+        /// <summary>
+        /// After every step, on the training thread, with the step and the EMA network (for live previews). The network
+        /// is the trainer's own: copy the weights you need and return quickly; never keep, change or dispose it.
+        /// </summary>
+        public event Action<long, UNet2D>? EmaUpdated;
+
         /// <summary>Where everything is written.</summary>
         public string OutputFolder { get; }
 
@@ -93,8 +100,12 @@ namespace LiveDiffusion.Editor.Training
         /// <summary>Resumes a paused run.</summary>
         public void Resume() => _running.Set();
 
-        /// <summary>Asks for a checkpoint after the current step.</summary>
-        public void RequestSave() => Interlocked.Exchange(ref _saveRequested, 1);
+        /// <summary>Asks for a checkpoint after the current step (at once when paused).</summary>
+        public void RequestSave()
+        {
+            Interlocked.Exchange(ref _saveRequested, 1);
+            _saveSignal.Set();
+        }
 
         /// <summary>The scheduler configuration a model trained with <paramref name="options"/> uses (and is exported with).</summary>
         public static SchedulerConfig TrainingScheduler(TrainingOptions options) => SchedulerConfig.Parse(new JsonObject
@@ -192,7 +203,14 @@ namespace LiveDiffusion.Editor.Training
                 if (!_running.IsSet)
                 {
                     Say($"Paused at step {step}.");
-                    WaitHandle.WaitAny(new[] { _running.WaitHandle, cancellation.WaitHandle });
+                    while (WaitHandle.WaitAny(new[] { _running.WaitHandle, cancellation.WaitHandle, _saveSignal }) == 2)
+                    {
+                        if (Interlocked.Exchange(ref _saveRequested, 0) == 1 && step > 0)
+                        {
+                            lastCheckpoint = Save(step, model, ema, optimizer, lrScale, optionsJson, smoothed, TimeSpan.FromSeconds(elapsedBefore + clock.Elapsed.TotalSeconds), schedulerConfig);
+                        }
+                    }
+
                     if (cancellation.IsCancellationRequested)
                     {
                         cancelled = true;
@@ -317,6 +335,7 @@ namespace LiveDiffusion.Editor.Training
                 TimeSpan remaining = TimeSpan.FromSeconds((_options.Steps - step) * batch / Math.Max(imagesPerSecond, 1e-9));
                 var status = new TrainingStatus(step, _options.Steps, lossValue, smoothed, lr, imagesPerSecond, elapsed, remaining, nonFinite, gradNorm);
                 StepCompleted?.Invoke(status);
+                EmaUpdated?.Invoke(step, ema);
 
                 if (step % _options.LogEvery == 0 || step == _options.Steps)
                 {

@@ -31,5 +31,22 @@ namespace LiveDiffusion.Models
 
         /// <summary>A short description for logs and titles (backend and model).</summary>
         public string Name { get; init; } = "denoiser";
+
+        /// <summary>Width of the text embeddings the model reads, or 0 for a model without text input.</summary>
+        public int TextEmbeddingWidth { get; init; }
+
+        /// <summary>What a network built from <paramref name="config"/> expects and produces, described as <paramref name="backend"/>.</summary>
+        public static DenoiserInfo For(UNet2DConfig config, PredictionType predictionType, string backend) => new DenoiserInfo
+        {
+            InChannels = config.InChannels,
+            OutChannels = config.OutChannels,
+            SampleSize = config.SampleSize,
+            SizeMultiple = config.SizeMultiple,
+            ClassCount = config.NumClassEmbeds ?? 0,
+            UnconditionalClass = config.UnconditionalClass,
+            Tileable = config.PaddingMode == PaddingMode.Circular,
+            PredictionType = predictionType,
+            Name = $"{backend}:UNet2D {config.SampleSize}px {string.Join("/", config.BlockOutChannels)}",
+        };
     }
 }

@@ -22,5 +22,8 @@ namespace LiveDiffusion.Models
 
         /// <summary>One class index per batch item for class-conditional models; null for unconditional ones.</summary>
         public int[]? ClassLabels { get; set; }
+
+        /// <summary>Text conditioning for text-to-image UNets (one row per batch item); null for models without text input.</summary>
+        public TextEmbeddings? EncoderHiddenStates { get; set; }
     }
 }

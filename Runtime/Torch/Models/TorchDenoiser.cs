@@ -25,19 +25,7 @@ namespace LiveDiffusion.Torch.Models
         {
             _unet = unet ?? throw new ArgumentNullException(nameof(unet));
             _ownsModel = ownsModel;
-            UNet2DConfig c = unet.Config;
-            Info = new DenoiserInfo
-            {
-                InChannels = c.InChannels,
-                OutChannels = c.OutChannels,
-                SampleSize = c.SampleSize,
-                SizeMultiple = c.SizeMultiple,
-                ClassCount = c.NumClassEmbeds ?? 0,
-                UnconditionalClass = c.UnconditionalClass,
-                Tileable = c.PaddingMode == PaddingMode.Circular,
-                PredictionType = predictionType,
-                Name = $"torch:UNet2D {c.SampleSize}px {string.Join("/", c.BlockOutChannels)}",
-            };
+            Info = DenoiserInfo.For(unet.Config, predictionType, "torch");
         }
 
         /// <summary>Loads a model's <c>unet/</c> folder and owns the network.</summary>

@@ -1,0 +1,62 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using LiveDiffusion.Editor.Onnx;
+using LiveDiffusion.IO;
+using LiveDiffusion.Models;
+using LiveDiffusion.Onnx;
+using LiveDiffusion.Pipelines;
+using LiveDiffusion.Torch.Models;
+
+namespace LiveDiffusion.Cli.Commands
+{
+    /// <summary>Opens a model folder (or the built-in model) with the backend chosen on the command line.</summary>
+    internal static class ModelBackends
+    {
+        /// <summary>The backends <c>--backend</c> accepts.</summary>
+        public static readonly string[] Names = { "torch", "onnx" };
+
+        /// <summary>
+        /// Loads <paramref name="modelFolder"/> (null: the built-in model) with <paramref name="backend"/>. With ONNX,
+        /// <c>unet/model.onnx</c> is used when present; otherwise the UNet is exported in memory first (well under a
+        /// second for our models) and a note says how to keep the file.
+        /// </summary>
+        /// <exception cref="ModelConfigException">The folder or a part of it is missing or mismatched.</exception>
+        /// <exception cref="ArgumentException">Unknown backend.</exception>
+        public static TextureGenerator Open(string? modelFolder, string backend, TextWriter log)
+        {
+            ModelFolder folder = ModelFolder.Open(modelFolder ?? BuiltInModels.Locate());
+            switch (backend)
+            {
+                case "torch":
+                    return new TextureGenerator(folder, TorchDenoiser.Load(folder.UNetFolder, folder.Scheduler.PredictionType));
+                case "onnx":
+                    return new TextureGenerator(folder, OpenOnnx(folder, log));
+                default:
+                    throw new ArgumentException($"Unknown backend '{backend}': use {string.Join(" or ", Names)}.", nameof(backend));
+            }
+        }
+
+        private static OnnxDenoiser OpenOnnx(ModelFolder folder, TextWriter log)
+        {
+            if (File.Exists(folder.OnnxPath))
+            {
+                OnnxDenoiser loaded = OnnxDenoiser.Load(folder);
+                log.WriteLine($"onnx: {folder.OnnxPath} on {loaded.Model.Providers.Selected}");
+                return loaded;
+            }
+
+            var clock = Stopwatch.StartNew();
+            string weights = Path.Combine(folder.UNetFolder, UNet2D.WeightsFileName);
+            if (!File.Exists(weights))
+            {
+                throw new ModelConfigException($"{folder.Path} has neither unet/model.onnx nor {UNet2D.WeightsFileName} to export it from.");
+            }
+
+            byte[] bytes = UNet2DOnnxExporter.Build(folder.UNet, SafeTensorsFile.Read(weights)).ToBytes();
+            OnnxModel model = OnnxModel.FromBytes(bytes, folder.OnnxPath + " (exported in memory)");
+            log.WriteLine($"onnx: exported the UNet in memory in {clock.ElapsedMilliseconds} ms, running on {model.Providers.Selected}; `livediffusion export --model <folder>` keeps the file.");
+            return new OnnxDenoiser(model, DenoiserInfo.For(folder.UNet, folder.Scheduler.PredictionType, "onnx"), ownsModel: true);
+        }
+    }
+}

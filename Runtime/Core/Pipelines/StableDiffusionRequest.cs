@@ -1,0 +1,56 @@
+using LiveDiffusion.Imaging;
+
+namespace LiveDiffusion.Pipelines
+{
+    /// <summary>
+    /// The per-call arguments of <see cref="StableDiffusionPipeline"/>. Which pipeline runs follows from what is set:
+    /// nothing → text-to-image; <see cref="InitImage"/> → image-to-image; plus <see cref="Mask"/> → inpainting;
+    /// <see cref="Depth"/> → depth-to-image (with or without an init image). Saved configuration (scheduler, VAE
+    /// scaling) belongs to the model folder, not here.
+    /// </summary>
+    public sealed class StableDiffusionRequest
+    {
+        /// <summary>What to draw.</summary>
+        public string Prompt { get; init; } = string.Empty;
+
+        /// <summary>What to steer away from (the unconditional branch of guidance); empty for none.</summary>
+        public string NegativePrompt { get; init; } = string.Empty;
+
+        /// <summary>Denoising steps of the full schedule (image-to-image runs the last ⌊steps·strength⌋).</summary>
+        public int Steps { get; init; } = 25;
+
+        /// <summary>Classifier-free guidance scale; 1 runs the conditional branch alone (half the UNet work).</summary>
+        public float GuidanceScale { get; init; } = 7.5f;
+
+        /// <summary>Seed of the first image; image i uses Seed + i.</summary>
+        public ulong Seed { get; init; }
+
+        /// <summary>Images to generate.</summary>
+        public int Count { get; init; } = 1;
+
+        /// <summary>Width in pixels, a multiple of 8 (ignored when an init image gives the size).</summary>
+        public int Width { get; init; } = 512;
+
+        /// <summary>Height in pixels, a multiple of 8 (ignored when an init image gives the size).</summary>
+        public int Height { get; init; } = 512;
+
+        /// <summary>The image to start from (image-to-image, inpainting, depth-to-image).</summary>
+        public RgbImage? InitImage { get; init; }
+
+        /// <summary>How much of the init image to repaint: 0 keeps it, 1 starts from pure noise.</summary>
+        public float Strength { get; init; } = 0.8f;
+
+        /// <summary>Inpainting mask, the init image's size: white (≥ 128) is repainted, black is kept.</summary>
+        public RgbImage? Mask { get; init; }
+
+        /// <summary>Depth for depth-conditioned (5-channel) UNets.</summary>
+        public DepthMap? Depth { get; init; }
+
+        /// <summary>
+        /// Make the result tile seamlessly: every step shows the UNet the latents circularly shifted by a random offset
+        /// (and shifts its prediction back), so no position is an edge. Works with any export, since ONNX convolutions
+        /// cannot switch to wrap padding at run time.
+        /// </summary>
+        public bool Tileable { get; init; }
+    }
+}
