@@ -29,7 +29,7 @@ namespace LiveDiffusion.Editor.Onnx
         private readonly GraphProto _graph;
         private readonly HashSet<string> _values = new HashSet<string>(StringComparer.Ordinal);
         private readonly Dictionary<string, string> _int64Constants = new Dictionary<string, string>(StringComparer.Ordinal);
-        private readonly Dictionary<float, string> _floatConstants = new Dictionary<float, string>();
+        private readonly Dictionary<string, string> _floatConstants = new Dictionary<string, string>(StringComparer.Ordinal);
         private int _nodeCount;
 
         /// <summary>Starts an empty graph named <paramref name="name"/>.</summary>
@@ -117,9 +117,15 @@ namespace LiveDiffusion.Editor.Onnx
         }
 
         /// <summary>A float scalar constant, shared between nodes that use the same value.</summary>
-        public string Scalar(float value)
+        public string Scalar(float value) => FloatConstant(new[] { value }, Array.Empty<long>());
+
+        /// <summary>A 1-D float constant (such as Resize scales), shared between nodes that use the same values.</summary>
+        public string Floats(params float[] values) => FloatConstant(values, new long[] { values.Length });
+
+        private string FloatConstant(float[] values, long[] dims)
         {
-            if (_floatConstants.TryGetValue(value, out string? existing))
+            string key = string.Join(",", dims) + ":" + string.Join(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+            if (_floatConstants.TryGetValue(key, out string? existing))
             {
                 return existing;
             }
@@ -127,9 +133,10 @@ namespace LiveDiffusion.Editor.Onnx
             string name = $"const_f32_{_floatConstants.Count}";
             Declare(name);
             var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
-            tensor.FloatData.Add(value);
+            tensor.Dims.AddRange(dims);
+            tensor.FloatData.AddRange(values);
             _graph.Initializer.Add(tensor);
-            _floatConstants[value] = name;
+            _floatConstants[key] = name;
             return name;
         }
 

@@ -105,7 +105,7 @@ namespace LiveDiffusion.Editor.Onnx
 
         /// <summary>Nearest-neighbour ×2 upsampling of NCHW (torch's <c>interpolate(mode="nearest")</c>).</summary>
         public string Upsample2x(string x) =>
-            Graph.Node("Resize", new[] { x, string.Empty, Graph.Weight($"upsample_scales_{Graph.NodeCount}", new float[] { 1, 1, 2, 2 }, 4) },
+            Graph.Node("Resize", new[] { x, string.Empty, Graph.Floats(1, 1, 2, 2) },
                 OnnxAttribute.String("mode", "nearest"),
                 OnnxAttribute.String("coordinate_transformation_mode", "asymmetric"),
                 OnnxAttribute.String("nearest_mode", "floor"));

@@ -24,6 +24,9 @@ namespace LiveDiffusion.Editor.Onnx
         /// <summary>The model file name inside a model's <c>unet/</c> folder.</summary>
         public const string FileName = "model.onnx";
 
+        /// <summary>The weights file the exporter reads from a model's <c>unet/</c> folder (diffusers' name, as training writes it).</summary>
+        public const string WeightsFileName = "diffusion_pytorch_model.safetensors";
+
         /// <summary>Builds the graph for <paramref name="config"/> with the weights in <paramref name="weights"/>.</summary>
         /// <exception cref="ModelConfigException">A weight is missing, extra or the wrong shape (the message names it and the file).</exception>
         public static OnnxGraphBuilder Build(UNet2DConfig config, SafeTensorsFile weights)
@@ -147,20 +150,29 @@ namespace LiveDiffusion.Editor.Onnx
         }
 
         /// <summary>
+        /// Builds the graph of the UNet in <paramref name="folder"/> from its <c>unet/config.json</c> and
+        /// <c>unet/diffusion_pytorch_model.safetensors</c> (the weights training writes).
+        /// </summary>
+        /// <exception cref="ModelConfigException">The weights are missing, or do not match the configuration.</exception>
+        public static OnnxGraphBuilder Build(ModelFolder folder)
+        {
+            string weights = Path.Combine(folder.UNetFolder, WeightsFileName);
+            if (!File.Exists(weights))
+            {
+                throw new ModelConfigException($"UNet weights not found: {weights}. Export reads the safetensors weights written beside unet/config.json by training.");
+            }
+
+            return Build(folder.UNet, SafeTensorsFile.Read(weights));
+        }
+
+        /// <summary>
         /// Exports the UNet of the model folder <paramref name="modelFolder"/> (diffusers layout, as the trainer writes
         /// it) to <c>unet/model.onnx</c> in the same folder and returns that path.
         /// </summary>
         public static string Export(string modelFolder)
         {
             ModelFolder folder = ModelFolder.Open(modelFolder);
-            string weights = Path.Combine(folder.UNetFolder, "diffusion_pytorch_model.safetensors");
-            if (!File.Exists(weights))
-            {
-                throw new ModelConfigException($"UNet weights not found: {weights}. Export needs the safetensors weights beside unet/config.json.");
-            }
-
-            OnnxGraphBuilder graph = Build(folder.UNet, SafeTensorsFile.Read(weights));
-            graph.Save(folder.OnnxPath);
+            Build(folder).Save(folder.OnnxPath);
             return folder.OnnxPath;
         }
 

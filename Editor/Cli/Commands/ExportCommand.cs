@@ -41,14 +41,8 @@ namespace LiveDiffusion.Cli.Commands
                         CopyConfigs(folder, root);
                     }
 
-                    string weights = Path.Combine(folder.UNetFolder, UNet2D.WeightsFileName);
-                    if (!File.Exists(weights))
-                    {
-                        throw new ModelConfigException($"UNet weights not found: {weights}. Export reads the safetensors written by training.");
-                    }
-
                     var clock = Stopwatch.StartNew();
-                    OnnxGraphBuilder graph = UNet2DOnnxExporter.Build(folder.UNet, SafeTensorsFile.Read(weights));
+                    OnnxGraphBuilder graph = UNet2DOnnxExporter.Build(folder);
                     string unetPath = Path.Combine(root, "unet", UNet2DOnnxExporter.FileName);
                     graph.Save(unetPath);
                     Report(unetPath, graph, clock);

@@ -2,7 +2,6 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using LiveDiffusion.Editor.Onnx;
-using LiveDiffusion.IO;
 using LiveDiffusion.Models;
 using LiveDiffusion.Onnx;
 using LiveDiffusion.Pipelines;
@@ -47,13 +46,7 @@ namespace LiveDiffusion.Cli.Commands
             }
 
             var clock = Stopwatch.StartNew();
-            string weights = Path.Combine(folder.UNetFolder, UNet2D.WeightsFileName);
-            if (!File.Exists(weights))
-            {
-                throw new ModelConfigException($"{folder.Path} has neither unet/model.onnx nor {UNet2D.WeightsFileName} to export it from.");
-            }
-
-            byte[] bytes = UNet2DOnnxExporter.Build(folder.UNet, SafeTensorsFile.Read(weights)).ToBytes();
+            byte[] bytes = UNet2DOnnxExporter.Build(folder).ToBytes();
             OnnxModel model = OnnxModel.FromBytes(bytes, folder.OnnxPath + " (exported in memory)");
             log.WriteLine($"onnx: exported the UNet in memory in {clock.ElapsedMilliseconds} ms, running on {model.Providers.Selected}; `livediffusion export --model <folder>` keeps the file.");
             return new OnnxDenoiser(model, DenoiserInfo.For(folder.UNet, folder.Scheduler.PredictionType, "onnx"), ownsModel: true);

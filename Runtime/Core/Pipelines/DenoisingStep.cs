@@ -14,6 +14,16 @@ namespace LiveDiffusion.Pipelines
             PredictedOriginal = predictedOriginal;
         }
 
+        /// <summary>Fills in step <paramref name="index"/> at <paramref name="timestep"/>, timed on <paramref name="clock"/> since <paramref name="startedTicks"/>, and returns it for the callback.</summary>
+        internal DenoisingStep Report(int index, float timestep, System.Diagnostics.Stopwatch clock, long startedTicks)
+        {
+            Index = index;
+            Timestep = timestep;
+            Elapsed = clock.Elapsed;
+            StepTime = TimeSpan.FromTicks((long)((clock.ElapsedTicks - startedTicks) * (TimeSpan.TicksPerSecond / (double)System.Diagnostics.Stopwatch.Frequency)));
+            return this;
+        }
+
         /// <summary>0-based index of the step.</summary>
         public int Index { get; internal set; }
 

@@ -178,11 +178,7 @@ namespace LiveDiffusion.Pipelines
 
                 if (guided)
                 {
-                    // uncond + s · (cond − uncond)
-                    Span<float> cond = modelOutput.Span.Slice(0, guidedOutput.Length);
-                    Span<float> uncond = modelOutput.Span.Slice(guidedOutput.Length, guidedOutput.Length);
-                    TensorPrimitives.Subtract(cond, uncond, guidedOutput.Span);
-                    TensorPrimitives.MultiplyAdd(guidedOutput.Span, request.GuidanceScale, uncond, guidedOutput.Span);
+                    ClassifierFreeGuidance.Combine(modelOutput, request.GuidanceScale, guidedOutput);
                 }
 
                 scheduler.Step(guidedOutput, t, latents, latents, predictedOriginal, stepNoise);
@@ -202,14 +198,7 @@ namespace LiveDiffusion.Pipelines
                     BlendOutsideMask(latents, properLatents, latentMask!);
                 }
 
-                if (onStep != null)
-                {
-                    step.Index = index;
-                    step.Timestep = t;
-                    step.Elapsed = clock.Elapsed;
-                    step.StepTime = TimeSpan.FromTicks((long)((clock.ElapsedTicks - started) * (TimeSpan.TicksPerSecond / (double)Stopwatch.Frequency)));
-                    onStep(step);
-                }
+                onStep?.Invoke(step.Report(index, t, clock, started));
             }
 
             // 6. Decode.

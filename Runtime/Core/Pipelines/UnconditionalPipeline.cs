@@ -95,23 +95,11 @@ namespace LiveDiffusion.Pipelines
                 _denoiser.Predict(input, modelOutput);
                 if (guided)
                 {
-                    // uncond + s * (cond - uncond)
-                    Span<float> cond = modelOutput.Span.Slice(0, guidedOutput.Length);
-                    Span<float> uncond = modelOutput.Span.Slice(guidedOutput.Length, guidedOutput.Length);
-                    Span<float> result = guidedOutput.Span;
-                    TensorPrimitives.Subtract(cond, uncond, result);
-                    TensorPrimitives.MultiplyAdd(result, options.GuidanceScale, uncond, result);
+                    ClassifierFreeGuidance.Combine(modelOutput, options.GuidanceScale, guidedOutput);
                 }
 
                 scheduler.Step(guidedOutput, t, latents, latents, predictedOriginal, stepNoise);
-                if (onStep != null)
-                {
-                    step.Index = index;
-                    step.Timestep = t;
-                    step.Elapsed = clock.Elapsed;
-                    step.StepTime = TimeSpan.FromTicks((long)((clock.ElapsedTicks - started) * (TimeSpan.TicksPerSecond / (double)Stopwatch.Frequency)));
-                    onStep(step);
-                }
+                onStep?.Invoke(step.Report(index, t, clock, started));
             }
 
             return latents;

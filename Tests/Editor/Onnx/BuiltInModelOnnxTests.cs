@@ -20,7 +20,7 @@ namespace LiveDiffusion.Editor.Tests.Onnx
         public void OnnxBackendReproducesTheTorchBackend(string scheduler, int steps)
         {
             ModelFolder folder = ModelFolder.Open(BuiltInModels.Locate());
-            byte[] onnx = UNet2DOnnxExporter.Build(folder.UNet, SafeTensorsFile.Read(Path.Combine(folder.UNetFolder, UNet2D.WeightsFileName))).ToBytes();
+            byte[] onnx = UNet2DOnnxExporter.Build(folder).ToBytes();
             var request = new TextureRequest { Count = 3, Seed = 41, ClassName = "wall", Steps = steps, Scheduler = scheduler, GuidanceScale = 1.5f };
 
             GeneratedTextures torch;

@@ -102,6 +102,10 @@ namespace LiveDiffusion.Editor.Tests.Onnx
         }
 
         [Fact]
+        public void TheExporterReadsTheWeightsFileTheTorchNetworkWrites() =>
+            Assert.Equal(UNet2D.WeightsFileName, UNet2DOnnxExporter.WeightsFileName);
+
+        [Fact]
         public void ExportRefusesWeightsThatDoNotMatchTheConfig()
         {
             UNet2DConfig config = Config("attention");

@@ -105,8 +105,7 @@ namespace LiveDiffusion.Onnx.Tests.Fixtures
             var g = new OnnxGraphBuilder("vae_decoder");
             string latents = g.Input("latent_sample", OnnxElementType.Float, "batch", 4, "latent_height", "latent_width");
             string rgb = g.Node("Tanh", new[] { Conv(g, random, latents, 4, 3, 1) });
-            string scales = g.Weight("scales", new float[] { 1, 1, 8, 8 }, 4);
-            string image = g.Node("Resize", new[] { rgb, string.Empty, scales }, OnnxAttribute.String("mode", "nearest"));
+            string image = g.Node("Resize", new[] { rgb, string.Empty, g.Floats(1, 1, 8, 8) }, OnnxAttribute.String("mode", "nearest"));
             g.Output(image, "sample", OnnxElementType.Float, "batch", 3, "height", "width");
             return g;
         }
