@@ -109,13 +109,9 @@ namespace LiveDiffusion.Editor.Onnx
 
             x = blocks.Resnet(x, "mid_block.resnets.1", midChannels, midChannels);
 
-            int[] reversed = config.BlockOutChannels.Reverse().ToArray();
-            output = reversed[0];
             for (int i = 0; i < levels; i++)
             {
-                long previous = output;
-                output = reversed[i];
-                long input = reversed[Math.Min(i + 1, levels - 1)];
+                (long previous, output, long input) = config.UpBlockChannels(i);
                 bool attention = config.UpBlockTypes[i] == "AttnUpBlock2D";
                 int layersHere = config.LayersPerBlock + 1;
                 for (int j = 0; j < layersHere; j++)

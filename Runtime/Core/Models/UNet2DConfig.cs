@@ -92,6 +92,17 @@ namespace LiveDiffusion.Models
         /// <summary>Spatial sizes must be multiples of this.</summary>
         public int SizeMultiple => 1 << DownsampleCount;
 
+        /// <summary>
+        /// Channels around up block <paramref name="index"/> (0 = the deepest), as diffusers' UNet2DModel wires them:
+        /// <c>Previous</c> comes in from below, <c>Output</c> is the block's width, and <c>Input</c> is the width of the
+        /// down-path skip its last residual block concatenates.
+        /// </summary>
+        public (int Previous, int Output, int Input) UpBlockChannels(int index)
+        {
+            int levels = BlockOutChannels.Count;
+            return (BlockOutChannels[levels - 1 - Math.Max(index - 1, 0)], BlockOutChannels[levels - 1 - index], BlockOutChannels[Math.Max(levels - 2 - index, 0)]);
+        }
+
         /// <summary>Finds the class index of <paramref name="name"/> (case-insensitive) or throws naming the known classes.</summary>
         public int ClassIndex(string name)
         {

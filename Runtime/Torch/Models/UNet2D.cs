@@ -72,13 +72,9 @@ namespace LiveDiffusion.Torch.Models
             register_module("mid_block", _midBlock);
 
             _upBlocks = new UNetUpBlock[blocks];
-            int[] reversed = config.BlockOutChannels.Reverse().ToArray();
-            output = reversed[0];
             for (int i = 0; i < blocks; i++)
             {
-                long previous = output;
-                output = reversed[i];
-                long input = reversed[Math.Min(i + 1, blocks - 1)];
+                (long previous, output, long input) = config.UpBlockChannels(i);
                 _upBlocks[i] = new UNetUpBlock(input, previous, output, temb, config.UpBlockTypes[i] == "AttnUpBlock2D", i < blocks - 1, config);
             }
 
