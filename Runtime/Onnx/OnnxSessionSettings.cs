@@ -18,6 +18,14 @@ namespace LiveDiffusion.Onnx
         /// <summary>Whether ONNX Runtime plans memory for repeated runs of the same shapes (default on: a denoiser repeats shapes every step).</summary>
         public bool MemoryPattern { get; init; } = true;
 
+        /// <summary>
+        /// Whether ONNX Runtime's intra-op worker threads spin-wait for the next piece of work before sleeping (ONNX
+        /// Runtime's default: on). Spinning trims a little latency off back-to-back operators but keeps the cores busy
+        /// after a call returns, so work that runs next on the same cores (the game's own frame, another model) is
+        /// slowed; off by default.
+        /// </summary>
+        public bool AllowSpinning { get; init; }
+
         /// <summary>The defaults.</summary>
         public static OnnxSessionSettings Default { get; } = new OnnxSessionSettings();
 
@@ -29,6 +37,7 @@ namespace LiveDiffusion.Onnx
                 EnableMemoryPattern = MemoryPattern,
                 ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             };
+            options.AddSessionConfigEntry("session.intra_op.allow_spinning", AllowSpinning ? "1" : "0");
             if (IntraOpThreads > 0)
             {
                 options.IntraOpNumThreads = IntraOpThreads;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
+using System.Threading;
 using LiveDiffusion.Models;
 using LiveDiffusion.Pipelines;
 using LiveDiffusion.Schedulers;
@@ -12,11 +13,14 @@ namespace LiveDiffusion.Cli.Benchmarks
     /// <summary>Measurements for <c>livediffusion bench onnx</c>.</summary>
     internal static class OnnxBenchmarks
     {
+        private const int QuietMilliseconds = 250;
+
         /// <summary>
         /// Median seconds per <see cref="IDenoiser.Predict"/> of each denoiser on the same inputs, measured in
-        /// alternating blocks (5 calls of A, 5 of B, …) so that drift in machine load hits both alike while each
-        /// runtime's thread pool is warm for its own block (ONNX Runtime's workers spin briefly after a call, which
-        /// would otherwise steal the cores from a libtorch call made right after).
+        /// alternating blocks (5 calls of A, 5 of B, …) so that drift in machine load hits both alike. Each block starts
+        /// after a quiet pause, so that the other runtime's worker threads (libtorch's OpenMP threads spin-wait after
+        /// a call; ONNX Runtime's do unless <see cref="Onnx.OnnxSessionSettings.AllowSpinning"/> is off) have gone to
+        /// sleep and do not steal the cores from the block being timed.
         /// </summary>
         public static double[] InterleavedMedians(IReadOnlyList<IDenoiser> denoisers, int batch, int size, int warmup, int rounds)
         {
@@ -36,6 +40,7 @@ namespace LiveDiffusion.Cli.Benchmarks
             {
                 for (int d = 0; d < denoisers.Count; d++)
                 {
+                    Thread.Sleep(QuietMilliseconds);
                     for (int k = 0; k < Block; k++)
                     {
                         long start = Stopwatch.GetTimestamp();
