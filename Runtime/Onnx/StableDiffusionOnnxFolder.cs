@@ -42,6 +42,28 @@ namespace LiveDiffusion.Onnx
         /// <summary>Whether vae_encoder/model.onnx exists (needed to start from an image).</summary>
         public bool HasVaeEncoder { get; }
 
+        /// <summary>
+        /// Whether <paramref name="path"/> looks like a Stable Diffusion ONNX folder rather than one of our texture model
+        /// folders: it has a <c>text_encoder</c> folder, or its <c>model_index.json</c> names a Stable Diffusion pipeline class.
+        /// </summary>
+        public static bool LooksLikeStableDiffusion(string path)
+        {
+            if (Directory.Exists(System.IO.Path.Combine(path, "text_encoder")))
+            {
+                return true;
+            }
+
+            string index = System.IO.Path.Combine(path, "model_index.json");
+            try
+            {
+                return File.Exists(index) && (JsonNode.Parse(File.ReadAllText(index))?["_class_name"]?.ToString() ?? string.Empty).Contains("StableDiffusion", StringComparison.Ordinal);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return false;
+            }
+        }
+
         /// <summary>Checks the folder's parts without opening any session.</summary>
         /// <exception cref="ModelConfigException">A part is missing or unreadable; the message names it.</exception>
         public static StableDiffusionOnnxFolder Open(string path)
@@ -117,9 +139,20 @@ namespace LiveDiffusion.Onnx
                 var text = new OnnxTextEncoder(OnnxModel.Load(Part("text_encoder", "model.onnx"), settings));
                 opened.Add(text);
                 OnnxModel unetModel = OnnxModel.Load(Part("unet", "model.onnx"), settings);
-                var unetInfo = UNetInfo(unetModel);
+                var unetInfo = UNetInfo(unetModel, text.Width);
                 var unet = new OnnxDenoiser(unetModel, unetInfo, ownsModel: true);
                 opened.Add(unet);
+                if (unetInfo.TextEmbeddingWidth == 0)
+                {
+                    throw new ModelConfigException($"{Part("unet", "model.onnx")} has no encoder_hidden_states input: it is not a text-conditioned Stable Diffusion UNet.");
+                }
+
+                if (unetInfo.TextEmbeddingWidth != text.Width)
+                {
+                    throw new ModelConfigException(
+                        $"The parts do not belong together: {Part("text_encoder", "model.onnx")} gives {text.Width}-wide embeddings but {Part("unet", "model.onnx")} takes "
+                        + $"{unetInfo.TextEmbeddingWidth}-wide encoder_hidden_states (SD 1.x: 768, SD 2.x: 1024). Use the text encoder exported with this UNet.");
+                }
                 var decoder = new OnnxVaeDecoder(OnnxModel.Load(Part("vae_decoder", "model.onnx"), settings));
                 opened.Add(decoder);
                 OnnxVaeEncoder? encoder = null;
@@ -144,13 +177,14 @@ namespace LiveDiffusion.Onnx
             }
         }
 
-        private DenoiserInfo UNetInfo(OnnxModel unet)
+        /// <summary>The UNet's shape facts from its inputs, else unet/config.json; an unknown text width is taken from the text encoder.</summary>
+        private DenoiserInfo UNetInfo(OnnxModel unet, int textEncoderWidth)
         {
             OnnxTensorSpec sample = unet.RequireInput("sample", "sample");
             OnnxTensorSpec? text = unet.FindInput("encoder_hidden_states");
             int inChannels = (int)(sample.Fixed(1) ?? ConfigInt("in_channels") ?? 4);
             int sampleSize = (int)(sample.Fixed(2) ?? ConfigInt("sample_size") ?? 64);
-            int width = (int)(text?.Fixed(2) ?? ConfigInt("cross_attention_dim") ?? 768);
+            int width = (int)(text?.Fixed(2) ?? ConfigInt("cross_attention_dim") ?? textEncoderWidth);
             return new DenoiserInfo
             {
                 InChannels = inChannels,

@@ -8,6 +8,7 @@ using System.Linq;
 using System.Threading;
 using LiveDiffusion.Imaging;
 using LiveDiffusion.Models;
+using LiveDiffusion.Onnx;
 using LiveDiffusion.Pipelines;
 using LiveDiffusion.Preview;
 using LiveDiffusion.Rendering;
@@ -52,33 +53,73 @@ namespace LiveDiffusion.Cli.Commands
             return 0;
         }
 
-        private static LiveSession StartLive(TextureGenerator generator, string outDir, ulong seed, int count, ParseResult parse, Option<bool> headless, Option<bool> hold,
-                                             LatentView view, Option<int> steps, Option<string> scheduler, CancellationToken cancel)
+        /// <summary>The options both kinds of model take.</summary>
+        internal sealed class CommonOptions
         {
-            string modelName = Path.GetFileName(generator.Model.Path.TrimEnd('/', '\\'));
+            public Option<string?> Model { get; } = new("--model") { Description = "Model folder: one of ours (model_index.json, unet/, scheduler/) or a Stable Diffusion ONNX folder (diffusers or Optimum export). Default: the built-in dungeon texture model." };
+
+            public Option<int?> Count { get; } = new("--count") { Description = "Number of images (default: 16 textures, 1 Stable Diffusion image)." };
+
+            public Option<string> Output { get; } = new("--out") { Description = "Output folder.", DefaultValueFactory = _ => "textures" };
+
+            public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of the first image (image i uses seed + i).", DefaultValueFactory = _ => 7UL };
+
+            public Option<int> Size { get; } = new("--size") { Description = "Width and height in pixels (0: the model's size; larger sizes work, see the model card).", DefaultValueFactory = _ => 0 };
+
+            public Option<int> Steps { get; } = new("--steps") { Description = "Denoising steps.", DefaultValueFactory = _ => 25 };
+
+            public Option<string?> Scheduler { get; } = new("--scheduler") { Description = "Scheduler: ddpm, ddim, pndm, euler, euler-a, dpm++2m, lcm or a diffusers class name (default: ddim for texture models, the folder's own for Stable Diffusion)." };
+
+            public Option<float?> Guidance { get; } = new("--guidance") { Description = "Classifier-free guidance scale (default: 1.5 for class-conditional texture models, 7.5 for Stable Diffusion; 1: none)." };
+
+            public Option<string?> RecipeFrom { get; } = new("--recipe-from") { Description = "Reproduce the image whose PNG carries this recipe (prompt, seed, steps, sampler, guidance, size, class); other options are ignored except --model, --out and the images an image-to-image recipe started from." };
+
+            public Option<bool> Live { get; } = new("--live") { Description = "Watch every denoising step: a window (x_t | predicted x0) when $DISPLAY or $WAYLAND_DISPLAY is set, else a PNG per step (<out>/live/frames) and a contact sheet of the steps. Steps are recorded to <out>/live for `livediffusion view`." };
+
+            public Option<bool> Headless { get; } = new("--headless") { Description = "With --live: write the step PNGs even when a display exists (no window)." };
+
+            public Option<bool> Hold { get; } = new("--hold") { Description = "With --live: keep the window open after the last step until you close it." };
+
+            public Option<string> View { get; } = new("--view") { Description = "With --live: the first view: image, channels (false colour), tiled (3x3) or decoded (TAESD, Stable Diffusion models).", DefaultValueFactory = _ => "image" };
+        }
+
+        /// <summary>Starts the live consumers (window or headless recorder) for a generation, with its run description saved beside the recording.</summary>
+        internal static LiveSession StartLive(string modelName, string modelPath, LatentEncoding encoding, IPreviewDecoder? decoder, string outDir, ulong seed, int count,
+                                              ParseResult parse, CommonOptions common, int steps, string scheduler, CancellationToken cancel, IDictionary<string, string>? extra = null)
+        {
             string seeds = count == 1 ? seed.ToString(CultureInfo.InvariantCulture) : $"{seed}..{seed + (ulong)count - 1}";
-            // TextureGenerator runs pixel-space model folders: the channels are RGB in [-1, 1].
-            const LatentEncoding encoding = LatentEncoding.Pixels;
+            LatentView view = LiveSession.ParseView(parse.GetValue(common.View)!);
+            if (view == LatentView.Decoded && decoder == null)
+            {
+                throw new ArgumentException("--view decoded shows TAESD-decoded Stable Diffusion latents: it needs a Stable Diffusion model and TAESD weights (--taesd).");
+            }
+
             var options = new LiveViewerOptions
             {
                 Model = modelName,
                 Seed = seeds,
                 Encoding = encoding,
+                Decoder = decoder,
                 View = view,
                 SaveFolder = Path.Combine(outDir, "live"),
-                HoldAfterCompletion = parse.GetValue(hold),
+                HoldAfterCompletion = parse.GetValue(common.Hold),
                 Log = Console.WriteLine,
             };
             var run = new Dictionary<string, string>
             {
                 ["model"] = modelName,
-                ["model_path"] = generator.Model.Path,
+                ["model_path"] = modelPath,
                 ["seed"] = seeds,
                 ["encoding"] = encoding == LatentEncoding.StableDiffusion1 ? "sd1" : "pixels",
-                ["steps"] = parse.GetValue(steps).ToString(CultureInfo.InvariantCulture),
-                ["scheduler"] = parse.GetValue(scheduler)!,
+                ["steps"] = steps.ToString(CultureInfo.InvariantCulture),
+                ["scheduler"] = scheduler,
             };
-            LiveSession session = LiveSession.Start(Path.Combine(outDir, "live"), options, parse.GetValue(headless), cancel, run);
+            foreach (KeyValuePair<string, string> pair in extra ?? new Dictionary<string, string>())
+            {
+                run[pair.Key] = pair.Value;
+            }
+
+            LiveSession session = LiveSession.Start(Path.Combine(outDir, "live"), options, parse.GetValue(common.Headless), cancel, run);
             Console.WriteLine(session.Windowed
                 ? "live: watching in a window (close it to cancel)"
                 : $"live: no window ({(LiveSession.HasDisplay ? "--headless" : "no $DISPLAY or $WAYLAND_DISPLAY")}); recording the steps, drawn to {Path.Combine(session.Folder, "frames")} when the generation ends");
@@ -87,30 +128,38 @@ namespace LiveDiffusion.Cli.Commands
 
         public static Command Create()
         {
-            var model = new Option<string?>("--model") { Description = "Model folder (model_index.json, unet/, scheduler/). Default: the built-in dungeon texture model." };
-            var count = new Option<int>("--count") { Description = "Number of textures.", DefaultValueFactory = _ => 16 };
-            var output = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "textures" };
-            var seed = new Option<ulong>("--seed") { Description = "Seed of the first texture (texture i uses seed + i).", DefaultValueFactory = _ => 7UL };
+            var common = new CommonOptions();
+            var stableDiffusion = new StableDiffusionGenerate();
             var className = new Option<string?>("--class") { Description = "Class for class-conditional models (built-in: floor or wall). Default: alternate between all classes." };
-            var size = new Option<int>("--size") { Description = "Width and height in pixels (0: the model's size; larger sizes work, see the model card).", DefaultValueFactory = _ => 0 };
-            var steps = new Option<int>("--steps") { Description = "Denoising steps.", DefaultValueFactory = _ => 25 };
-            var scheduler = new Option<string>("--scheduler") { Description = "Scheduler: ddpm, ddim, pndm, euler, euler-a, dpm++2m, lcm.", DefaultValueFactory = _ => "ddim" };
-            var guidance = new Option<float>("--guidance") { Description = "Classifier-free guidance scale (class-conditional models).", DefaultValueFactory = _ => 1.5f };
-            var backend = new Option<string>("--backend") { Description = "Inference backend: torch (TorchSharp) or onnx (ONNX Runtime; uses unet/model.onnx, or exports the UNet in memory).", DefaultValueFactory = _ => "torch" };
+            var backend = new Option<string>("--backend") { Description = "Inference backend for texture models: torch (TorchSharp) or onnx (ONNX Runtime; uses unet/model.onnx, or exports the UNet in memory). Stable Diffusion folders always run on ONNX Runtime.", DefaultValueFactory = _ => "torch" };
             backend.AcceptOnlyFromAmong(ModelBackends.Names);
-            var recipeFrom = new Option<string?>("--recipe-from") { Description = "Reproduce the image whose PNG carries this recipe (seed, steps, sampler, guidance, size, class); other options are ignored except --model and --out." };
-            var live = new Option<bool>("--live") { Description = "Watch every denoising step: a window (x_t | predicted x0) when $DISPLAY or $WAYLAND_DISPLAY is set, else a PNG per step (<out>/live/frames) and a contact sheet of the steps. Steps are recorded to <out>/live for `livediffusion view`." };
-            var headless = new Option<bool>("--headless") { Description = "With --live: write the step PNGs even when a display exists (no window)." };
-            var hold = new Option<bool>("--hold") { Description = "With --live: keep the window open after the last step until you close it." };
-            var view = new Option<string>("--view") { Description = "With --live: the first view: image, channels (false colour) or tiled (3x3).", DefaultValueFactory = _ => "image" };
-            var command = new Command("generate", "Generate tileable textures (PNG with the recipe in a text chunk) and a contact sheet; --live shows every step as it happens.")
+            var command = new Command("generate", "Generate tileable textures with the built-in or a trained model, or images with a Stable Diffusion ONNX folder (--prompt); PNGs carry their recipe in a text chunk; --live shows every step as it happens.")
             {
-                model, count, output, seed, className, size, steps, scheduler, guidance, backend, recipeFrom, live, headless, hold, view,
+                common.Model, common.Count, common.Output, common.Seed, className, common.Size, common.Steps, common.Scheduler, common.Guidance, backend,
+                common.RecipeFrom, common.Live, common.Headless, common.Hold, common.View,
             };
+            foreach (Option option in stableDiffusion.Options)
+            {
+                command.Options.Add(option);
+            }
+
             command.SetAction(parse =>
             {
-                string outDir = Path.GetFullPath(parse.GetValue(output)!);
-                int n = parse.GetValue(count);
+                string outDir = Path.GetFullPath(parse.GetValue(common.Output)!);
+                string? modelPath = parse.GetValue(common.Model);
+                if (modelPath != null && StableDiffusionOnnxFolder.LooksLikeStableDiffusion(modelPath))
+                {
+                    return stableDiffusion.Run(parse, common, modelPath, outDir);
+                }
+
+                string[] sdOnly = stableDiffusion.GivenOnlyForStableDiffusion(parse).ToArray();
+                if (sdOnly.Length > 0)
+                {
+                    Console.Error.WriteLine($"error: {string.Join(", ", sdOnly)} {(sdOnly.Length == 1 ? "is" : "are")} for Stable Diffusion folders; {modelPath ?? "the built-in model"} is a texture model. Pass --model <Stable Diffusion ONNX folder>, or leave {(sdOnly.Length == 1 ? "it" : "them")} out.");
+                    return 2;
+                }
+
+                int n = parse.GetValue(common.Count) ?? 16;
                 if (n < 1)
                 {
                     Console.Error.WriteLine("error: --count must be at least 1.");
@@ -120,7 +169,7 @@ namespace LiveDiffusion.Cli.Commands
                 TextureGenerator generator;
                 try
                 {
-                    generator = ModelBackends.Open(parse.GetValue(model), parse.GetValue(backend)!, Console.Out);
+                    generator = ModelBackends.Open(modelPath, parse.GetValue(backend)!, Console.Out);
                 }
                 catch (Exception e) when (e is ModelConfigException || e is DirectoryNotFoundException)
                 {
@@ -130,7 +179,7 @@ namespace LiveDiffusion.Cli.Commands
 
                 using (generator)
                 {
-                    string? recipePath = parse.GetValue(recipeFrom);
+                    string? recipePath = parse.GetValue(common.RecipeFrom);
                     if (recipePath != null)
                     {
                         return Reproduce(generator, recipePath, outDir);
@@ -150,11 +199,16 @@ namespace LiveDiffusion.Cli.Commands
                     var images = new List<RgbImage>();
                     var written = new List<string>();
                     var clock = Stopwatch.StartNew();
-                    ulong s = parse.GetValue(seed);
-                    LatentView firstView;
+                    ulong s = parse.GetValue(common.Seed);
+                    string scheduler = parse.GetValue(common.Scheduler) ?? "ddim";
+                    int steps = parse.GetValue(common.Steps);
+                    LiveSession? session;
                     try
                     {
-                        firstView = LiveSession.ParseView(parse.GetValue(view)!);
+                        // TextureGenerator runs pixel-space model folders: the channels are RGB in [-1, 1].
+                        session = parse.GetValue(common.Live)
+                            ? StartLive(Path.GetFileName(generator.Model.Path.TrimEnd('/', '\\')), generator.Model.Path, LatentEncoding.Pixels, null, outDir, s, n, parse, common, steps, scheduler, cancellation.Token)
+                            : null;
                     }
                     catch (ArgumentException e)
                     {
@@ -162,7 +216,7 @@ namespace LiveDiffusion.Cli.Commands
                         return 2;
                     }
 
-                    using LiveSession? session = parse.GetValue(live) ? StartLive(generator, outDir, s, n, parse, headless, hold, firstView, steps, scheduler, cancellation.Token) : null;
+                    using LiveSession? live = session;
                     CancellationToken token = session?.Token ?? cancellation.Token;
                     Action<DenoisingStep>? onStep = session == null ? null : session.Channel.Publish;
                     try
@@ -180,10 +234,10 @@ namespace LiveDiffusion.Cli.Commands
                                 Count = share,
                                 Seed = s,
                                 ClassName = classes[c],
-                                Size = parse.GetValue(size),
-                                Steps = parse.GetValue(steps),
-                                Scheduler = parse.GetValue(scheduler)!,
-                                GuidanceScale = parse.GetValue(guidance),
+                                Size = parse.GetValue(common.Size),
+                                Steps = steps,
+                                Scheduler = scheduler,
+                                GuidanceScale = parse.GetValue(common.Guidance) ?? 1.5f,
                             };
                             GeneratedTextures result = generator.Generate(request, onStep, token);
                             for (int i = 0; i < result.Images.Count; i++)

@@ -139,7 +139,8 @@ namespace LiveDiffusion.Cli.Commands
             "image" => LatentView.Image,
             "channels" => LatentView.Channels,
             "tiled" => LatentView.Tiled,
-            _ => throw new ArgumentException($"--view {name}: use image, channels or tiled."),
+            "decoded" => LatentView.Decoded,
+            _ => throw new ArgumentException($"--view {name}: use image, channels, tiled or decoded."),
         };
 
         /// <summary>Parses an encoding name as run.json stores it.</summary>

@@ -64,16 +64,20 @@ namespace LiveDiffusion.Onnx.Tests.Fixtures
             return folder;
         }
 
-        private static OnnxGraphBuilder TextEncoder(Random random, bool int64Ids)
+        /// <summary>Replaces the folder's text encoder with one whose embeddings are <paramref name="width"/> wide (for mismatch tests).</summary>
+        public static void WriteTextEncoder(string folder, int width) =>
+            TextEncoder(new Random(width), int64Ids: false, width).Save(Path.Combine(folder, "text_encoder", "model.onnx"));
+
+        private static OnnxGraphBuilder TextEncoder(Random random, bool int64Ids, int width = TextWidth)
         {
             var g = new OnnxGraphBuilder("text_encoder");
             string ids = g.Input("input_ids", int64Ids ? OnnxElementType.Int64 : OnnxElementType.Int32, "batch", "sequence");
-            string table = g.Weight("token_embedding", Random(random, Vocabulary * TextWidth, 0.5f), Vocabulary, TextWidth);
-            string positions = g.Weight("position_embedding", Random(random, Tokens * TextWidth, 0.1f), Tokens, TextWidth);
+            string table = g.Weight("token_embedding", Random(random, Vocabulary * width, 0.5f), Vocabulary, width);
+            string positions = g.Weight("position_embedding", Random(random, Tokens * width, 0.1f), Tokens, width);
             string embedded = g.Node("Gather", new[] { table, ids }, OnnxAttribute.Int("axis", 0));
             string hidden = g.Node("Tanh", new[] { g.Node("Add", new[] { embedded, positions }) });
-            g.Output(hidden, "last_hidden_state", OnnxElementType.Float, "batch", "sequence", TextWidth);
-            g.Output(g.Node("ReduceMean", new[] { hidden }, OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 0)), "pooler_output", OnnxElementType.Float, "batch", TextWidth);
+            g.Output(hidden, "last_hidden_state", OnnxElementType.Float, "batch", "sequence", width);
+            g.Output(g.Node("ReduceMean", new[] { hidden }, OnnxAttribute.Ints("axes", 1), OnnxAttribute.Int("keepdims", 0)), "pooler_output", OnnxElementType.Float, "batch", width);
             return g;
         }
 

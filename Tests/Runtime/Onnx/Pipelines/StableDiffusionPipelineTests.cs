@@ -166,6 +166,17 @@ namespace LiveDiffusion.Onnx.Tests.Pipelines
         }
 
         [SharedDataFact]
+        public void ATextEncoderThatDoesNotFitTheUNetIsNamedWithBothWidths()
+        {
+            string folder = TinyStableDiffusion.Create(_root, TinyUNetKind.TextToImage);
+            TinyStableDiffusion.WriteTextEncoder(folder, 24);
+            var error = Assert.Throws<ModelConfigException>(() => StableDiffusionOnnxFolder.Open(folder).CreatePipeline());
+            Assert.Contains(Path.Combine("text_encoder", "model.onnx"), error.Message, StringComparison.Ordinal);
+            Assert.Contains("24-wide", error.Message, StringComparison.Ordinal);
+            Assert.Contains($"{TinyStableDiffusion.TextWidth}-wide", error.Message, StringComparison.Ordinal);
+        }
+
+        [SharedDataFact]
         public void AnInpaintingUNetAsksForAMask()
         {
             StableDiffusionPipeline pipeline = Open(TinyUNetKind.Inpainting);
