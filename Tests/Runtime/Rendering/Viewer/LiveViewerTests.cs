@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
 using System.Linq;
 using System.Threading;
 using LiveDiffusion.Pipelines;
@@ -109,6 +111,97 @@ namespace LiveDiffusion.Rendering.Tests.Viewer
             Assert.True(viewer.Closed.IsCancellationRequested);
             Assert.True(steps < 1000);
             Assert.True(viewer.WaitForExit(TimeSpan.FromSeconds(10)));
+        }
+
+        [DisplayFact]
+        public void KeysSwitchTheViewSaveTheFramePauseAndClose()
+        {
+            string saves = Path.Combine(Path.GetTempPath(), "ld-viewer-keys-" + Guid.NewGuid().ToString("N"));
+            using var channel = new DenoisingFrameChannel();
+            var shown = new List<ShownFrame>();
+            var options = new LiveViewerOptions
+            {
+                Width = 320,
+                Height = 200,
+                SaveFolder = saves,
+                FrameShown = f =>
+                {
+                    lock (shown)
+                    {
+                        shown.Add(f);
+                    }
+                },
+            };
+            var latents = new TensorBuffer(1, 3, 16, 16);
+            var x0 = latents.CreateLike();
+            new NoiseGenerator(4).FillGaussian(latents);
+            int index = 0;
+            void Publish()
+            {
+                channel.Publish(index, 10, 900 - (index * 90), TimeSpan.FromMilliseconds(index * 10), TimeSpan.FromMilliseconds(10), latents, x0);
+                index++;
+            }
+
+            ShownFrame WaitForShown(int count)
+            {
+                var clock = Stopwatch.StartNew();
+                while (clock.Elapsed < TimeSpan.FromSeconds(20))
+                {
+                    lock (shown)
+                    {
+                        if (shown.Count >= count)
+                        {
+                            return shown[count - 1];
+                        }
+                    }
+
+                    Thread.Sleep(10);
+                }
+
+                throw new Xunit.Sdk.XunitException($"frame {count} was not shown within 20 s");
+            }
+
+            try
+            {
+                using LiveViewer viewer = LiveViewer.Open(channel, options);
+                Publish();
+                Assert.Equal(LatentView.Image, WaitForShown(1).View);
+
+                WindowManager.PressKey(viewer.NativeWindow, WindowManager.KeyThree);
+                Thread.Sleep(300);
+                Publish();
+                Assert.Equal(LatentView.Tiled, WaitForShown(2).View);
+
+                WindowManager.PressKey(viewer.NativeWindow, WindowManager.KeyS);
+                var clock = Stopwatch.StartNew();
+                while (clock.Elapsed < TimeSpan.FromSeconds(10) && !(Directory.Exists(saves) && Directory.GetFiles(saves, "viewer-*-tiled.png").Length > 0))
+                {
+                    Thread.Sleep(20);
+                }
+
+                string saved = Assert.Single(Directory.GetFiles(saves, "viewer-*.png"));
+                Assert.EndsWith("step-02of10-tiled.png", saved, StringComparison.Ordinal);
+
+                WindowManager.PressKey(viewer.NativeWindow, WindowManager.KeySpace);
+                Thread.Sleep(300);
+                Publish();
+                Thread.Sleep(700);
+                Assert.Equal(2, viewer.FramesShown); // paused: the new step waits
+                WindowManager.PressKey(viewer.NativeWindow, WindowManager.KeySpace);
+                Assert.Equal(3, WaitForShown(3).Frame.Index + 1);
+
+                Assert.False(viewer.Closed.IsCancellationRequested);
+                WindowManager.PressKey(viewer.NativeWindow, WindowManager.KeyEscape);
+                Assert.True(viewer.WaitForExit(TimeSpan.FromSeconds(10)), "Escape did not close the window");
+                Assert.True(viewer.Closed.IsCancellationRequested, "Escape must cancel the generation, as the close button does");
+            }
+            finally
+            {
+                if (Directory.Exists(saves))
+                {
+                    Directory.Delete(saves, true);
+                }
+            }
         }
 
         [DisplayFact]

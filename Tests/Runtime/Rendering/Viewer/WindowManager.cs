@@ -51,6 +51,64 @@ namespace LiveDiffusion.Rendering.Tests.Viewer
             }
         }
 
+        /// <summary>X keysyms of the keys the viewer handles.</summary>
+        public const long KeyThree = 0x33, KeyS = 0x73, KeySpace = 0x20, KeyEscape = 0xff1b;
+
+        /// <summary>
+        /// Presses and releases a key in the window, as the X server delivers a key typed while the window has focus:
+        /// a KeyPress and a KeyRelease event with the keyboard's keycode for <paramref name="keysym"/>.
+        /// </summary>
+        public static void PressKey(IntPtr glfwWindow, long keysym)
+        {
+            IntPtr xWindow = glfwGetX11Window(glfwWindow);
+            IntPtr display = XOpenDisplay(IntPtr.Zero);
+            if (xWindow == IntPtr.Zero || display == IntPtr.Zero)
+            {
+                throw new InvalidOperationException("No X window or display for the key press (is this X11?).");
+            }
+
+            try
+            {
+                byte keycode = XKeysymToKeycode(display, new IntPtr(keysym));
+                if (keycode == 0)
+                {
+                    throw new InvalidOperationException($"The X keyboard map has no key for keysym 0x{keysym:x}.");
+                }
+
+                foreach ((int type, long mask) in new[] { (KeyPress, KeyPressMask), (KeyRelease, KeyReleaseMask) })
+                {
+                    // XKeyEvent inside the 192-byte XEvent union (LP64 offsets).
+                    var ev = new byte[192];
+                    BitConverter.GetBytes(type).CopyTo(ev, 0);                             // type
+                    BitConverter.GetBytes(1).CopyTo(ev, 16);                               // send_event
+                    BitConverter.GetBytes(display.ToInt64()).CopyTo(ev, 24);               // display
+                    BitConverter.GetBytes(xWindow.ToInt64()).CopyTo(ev, 32);               // window
+                    BitConverter.GetBytes(XDefaultRootWindow(display).ToInt64()).CopyTo(ev, 40); // root
+                    BitConverter.GetBytes(1).CopyTo(ev, 88);                               // same_screen
+                    BitConverter.GetBytes((uint)keycode).CopyTo(ev, 84);                   // keycode
+                    if (XSendEvent(display, xWindow, 1, mask, ev) == 0)
+                    {
+                        throw new InvalidOperationException("XSendEvent failed.");
+                    }
+                }
+
+                XFlush(display);
+            }
+            finally
+            {
+                XCloseDisplay(display);
+            }
+        }
+
+        private const int KeyPress = 2, KeyRelease = 3;
+        private const long KeyPressMask = 1, KeyReleaseMask = 2;
+
+        [DllImport("libX11.so.6")]
+        private static extern byte XKeysymToKeycode(IntPtr display, IntPtr keysym);
+
+        [DllImport("libX11.so.6")]
+        private static extern IntPtr XDefaultRootWindow(IntPtr display);
+
         [DllImport("libglfw.so.3")]
         private static extern IntPtr glfwGetX11Window(IntPtr window);
 
