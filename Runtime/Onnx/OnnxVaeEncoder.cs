@@ -1,6 +1,8 @@
 using System;
+using LiveDiffusion.IO;
 using LiveDiffusion.Models;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace LiveDiffusion.Onnx
 {
@@ -49,9 +51,24 @@ namespace LiveDiffusion.Onnx
                     throw new ModelConfigException($"{_model.Name} outputs {channels} latent channels; expected {latents.Channels} (a sample) or {2 * latents.Channels} (mean and log-variance).");
                 }
 
-                // The first Channels planes are the sample or the mean.
-                ReadOnlySpan<float> data = value.GetTensorDataAsSpan<float>();
-                data.Slice(0, latents.ItemLength).CopyTo(latents.Item(i));
+                // The first Channels planes are the sample or the mean; float16 exports give halves.
+                Span<float> target = latents.Item(i);
+                switch (value.GetTensorTypeAndShape().ElementDataType)
+                {
+                    case TensorElementType.Float:
+                        value.GetTensorDataAsSpan<float>().Slice(0, target.Length).CopyTo(target);
+                        break;
+                    case TensorElementType.Float16:
+                        ReadOnlySpan<Float16> halves = value.GetTensorDataAsSpan<Float16>();
+                        for (int k = 0; k < target.Length; k++)
+                        {
+                            target[k] = FloatFormats.FromHalf(halves[k].value);
+                        }
+
+                        break;
+                    case var other:
+                        throw new ModelConfigException($"{_model.Name} outputs {other} latents; a VAE encoder gives float or float16.");
+                }
             }
         }
 
