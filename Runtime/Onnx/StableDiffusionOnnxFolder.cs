@@ -15,7 +15,7 @@ namespace LiveDiffusion.Onnx
     /// <c>scheduler/scheduler_config.json</c>, <c>tokenizer/</c> (vocab.json, merges.txt, tokenizer_config.json),
     /// <c>text_encoder/model.onnx</c>, <c>unet/model.onnx</c> (weights may sit in an external data file beside it),
     /// <c>vae_decoder/model.onnx</c> and, for image-to-image and inpainting, <c>vae_encoder/model.onnx</c>.
-    /// <see cref="Open"/> checks every part and names the one missing; <see cref="CreatePipeline"/> opens one
+    /// <see cref="Open"/> checks every part and names the one missing; <see cref="CreatePipeline(string?, OnnxSessionSettings?)"/> opens one
     /// ONNX Runtime session per model.
     /// </summary>
     public sealed class StableDiffusionOnnxFolder

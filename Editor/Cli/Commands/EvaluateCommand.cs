@@ -36,10 +36,13 @@ namespace LiveDiffusion.Cli.Commands
             var batch = new Option<int>("--batch") { Description = "Images per model call.", DefaultValueFactory = _ => 32 };
             var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (0: all cores).", DefaultValueFactory = _ => 0 };
             var json = new Option<bool>("--json") { Description = "Print the results as JSON (progress goes to stderr)." };
+            var padding = new Option<string>("--padding") { Description = "Convolution padding to run the model with: model (as trained), zeros or circular. Zeros shows what a circular model does where convolutions cannot wrap.", DefaultValueFactory = _ => "model" };
+            padding.AcceptOnlyFromAmong("model", "zeros", "circular");
+            var roll = new Option<bool>("--tile-by-rolling") { Description = "Roll the latents by a random offset every step (seamless output without circular padding); compare seam scores with and without." };
 
             var command = new Command("evaluate", "Measure a trained model: Fréchet distance in TAESD feature space against the training images (with real-vs-real and trivial baselines), nearest-training-image distances, seam scores.")
             {
-                model, data, count, steps, scheduler, seed, taesd, classes, guidance, batch, threads, json,
+                model, data, count, steps, scheduler, seed, taesd, classes, guidance, batch, threads, json, padding, roll,
             };
 
             command.SetAction(parse =>
@@ -49,7 +52,7 @@ namespace LiveDiffusion.Cli.Commands
                     return Run(
                         parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(count), parse.GetValue(steps), parse.GetValue(scheduler)!,
                         parse.GetValue(seed), parse.GetValue(taesd), parse.GetValue(classes), parse.GetValue(guidance), parse.GetValue(batch),
-                        parse.GetValue(threads), parse.GetValue(json));
+                        parse.GetValue(threads), parse.GetValue(json), parse.GetValue(padding)!, parse.GetValue(roll));
                 }
                 catch (Exception e) when (e is ModelConfigException || e is SchedulerConfigException || e is DirectoryNotFoundException || e is InvalidDataException || e is FileNotFoundException)
                 {
@@ -60,7 +63,7 @@ namespace LiveDiffusion.Cli.Commands
             return command;
         }
 
-        private static int Run(string modelPath, string dataPath, int count, int steps, string schedulerName, ulong seed, string? taesdFolder, bool classConditional, float guidance, int batch, int threads, bool asJson)
+        private static int Run(string modelPath, string dataPath, int count, int steps, string schedulerName, ulong seed, string? taesdFolder, bool classConditional, float guidance, int batch, int threads, bool asJson, string padding, bool tileByRolling)
         {
             if (count < 2 || steps < 1 || batch < 1)
             {
@@ -115,8 +118,9 @@ namespace LiveDiffusion.Cli.Commands
 
             EvaluationData evaluationData = EvaluationData.FromDataset(dataset, unet.SampleSize);
             using TaesdEncoder encoder = TaesdEncoder.Load(Path.Combine(taesdPath, TaesdEncoder.WeightsFileName));
-            using TorchDenoiser denoiser = TorchDenoiser.Load(folder.UNetFolder, folder.Scheduler.PredictionType);
-            say($"model: {folder.Path} ({denoiser.Info.Name}, {folder.Scheduler.PredictionType} prediction); {count} images, {steps} steps of {schedulerClass}, seed {seed}; TAESD from {taesdPath}");
+            PaddingMode? paddingOverride = padding switch { "zeros" => PaddingMode.Zeros, "circular" => PaddingMode.Circular, _ => null };
+            using var denoiser = new TorchDenoiser(UNet2D.Load(folder.UNetFolder, paddingOverride), ownsModel: true, folder.Scheduler.PredictionType);
+            say($"model: {folder.Path} ({denoiser.Info.Name}, {folder.Scheduler.PredictionType} prediction{(paddingOverride.HasValue ? $", run with {padding} padding" : string.Empty)}{(tileByRolling ? ", latents rolled every step" : string.Empty)}); {count} images, {steps} steps of {schedulerClass}, seed {seed}; TAESD from {taesdPath}");
 
             var evaluator = new ModelEvaluator(new TaesdFeatureExtractor(encoder, batchSize: 32));
             evaluator.Progress += m => Console.Error.WriteLine(m);
@@ -143,6 +147,7 @@ namespace LiveDiffusion.Cli.Commands
                         ClassConditional = classConditional,
                         ModelClassLabels = modelLabels,
                         GuidanceScale = guidance,
+                        TileByRolling = tileByRolling,
                     },
                     folder.Path,
                     cancellation.Token);

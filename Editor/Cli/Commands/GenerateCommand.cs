@@ -201,6 +201,16 @@ namespace LiveDiffusion.Cli.Commands
                     var clock = Stopwatch.StartNew();
                     ulong s = parse.GetValue(common.Seed);
                     string scheduler = parse.GetValue(common.Scheduler) ?? "ddim";
+                    bool rolled = parse.GetValue(stableDiffusion.Tileable) && !generator.Denoiser.Info.Tileable;
+                    if (parse.GetValue(stableDiffusion.Tileable) && !rolled)
+                    {
+                        Console.WriteLine("note: --tileable: this model pads circularly, so its textures tile without rolling.");
+                    }
+                    else if (rolled)
+                    {
+                        Console.WriteLine("tileable: the model pads with zeros, so the latents are rolled by a random offset every step.");
+                    }
+
                     int steps = parse.GetValue(common.Steps);
                     LiveSession? session;
                     try
@@ -238,6 +248,7 @@ namespace LiveDiffusion.Cli.Commands
                                 Steps = steps,
                                 Scheduler = scheduler,
                                 GuidanceScale = parse.GetValue(common.Guidance) ?? 1.5f,
+                                TileByRolling = rolled,
                             };
                             GeneratedTextures result = generator.Generate(request, onStep, token);
                             for (int i = 0; i < result.Images.Count; i++)

@@ -38,7 +38,7 @@ namespace LiveDiffusion.Cli.Commands
 
         public Option<string?> Depth { get; } = new("--depth") { Description = "Depth-to-image (5-channel depth UNets): a greyscale depth image, e.g. a depth buffer dump; normalised per image." };
 
-        public Option<bool> Tileable { get; } = new("--tileable") { Description = "Stable Diffusion models: seamless output (the latents are rolled by a random offset every step)." };
+        public Option<bool> Tileable { get; } = new("--tileable") { Description = "Seamless output from a model without circular padding (Stable Diffusion, or a texture model trained with zeros): the latents are rolled by a random offset every step. Circular texture models are seamless without it." };
 
         public Option<string?> Taesd { get; } = new("--taesd") { Description = "With --live on a Stable Diffusion model: folder with taesd_decoder.safetensors for the decoded view (default: shared/data/taesd when found)." };
 
@@ -46,7 +46,7 @@ namespace LiveDiffusion.Cli.Commands
 
         /// <summary>The options given that only Stable Diffusion models take (for a clear error on texture models).</summary>
         public IEnumerable<string> GivenOnlyForStableDiffusion(ParseResult parse) =>
-            Options.Where(o => o != Taesd && parse.GetResult(o) is { Implicit: false }).Select(o => o.Name);
+            Options.Where(o => o != Taesd && o != Tileable && parse.GetResult(o) is { Implicit: false }).Select(o => o.Name);
 
         /// <summary>Runs the command on an SD folder. Exit codes: 0 done, 2 bad input (message on stderr), 130 cancelled.</summary>
         public int Run(ParseResult parse, GenerateCommand.CommonOptions common, string modelPath, string outDir)

@@ -32,6 +32,9 @@ namespace LiveDiffusion.Editor.Evaluation
         /// <summary>Classifier-free guidance scale for class-conditional generation (1: the conditional branch alone).</summary>
         public float GuidanceScale { get; init; } = 1f;
 
+        /// <summary>Roll the latents every step for seamless output from a model without circular padding.</summary>
+        public bool TileByRolling { get; init; }
+
         /// <summary>
         /// Seeded real-image splits the like-for-like Fréchet comparison is averaged over (the first is the split the
         /// other half-vs-half numbers use). Distances only, no extra TAESD work.

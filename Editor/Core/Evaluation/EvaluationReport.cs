@@ -72,6 +72,9 @@ namespace LiveDiffusion.Editor.Evaluation
         /// <summary>Denoising steps.</summary>
         public int Steps { get; init; }
 
+        /// <summary>Whether the latents were rolled every step for seamless output (<see cref="Pipelines.GenerationOptions.TileByRolling"/>).</summary>
+        public bool TileByRolling { get; init; }
+
         /// <summary>The seed.</summary>
         public ulong Seed { get; init; }
 

@@ -69,6 +69,7 @@ namespace LiveDiffusion.Editor.Evaluation
                             Steps = options.Steps,
                             ClassLabel = label,
                             GuidanceScale = label.HasValue ? options.GuidanceScale : 1f,
+                            TileByRolling = options.TileByRolling,
                         },
                         cancellation: cancellation);
                     for (int i = 0; i < batch; i++)
@@ -185,6 +186,7 @@ namespace LiveDiffusion.Editor.Evaluation
                 Data = data.Source,
                 Scheduler = schedulerName,
                 Steps = options.Steps,
+                TileByRolling = options.TileByRolling,
                 Seed = options.Seed,
                 ImageSize = data.Size,
                 FeatureUpscale = TaesdFeatureExtractor.UpscaleFactor(data.Size, data.Size),

@@ -27,5 +27,12 @@ namespace LiveDiffusion.Pipelines
 
         /// <summary>Classifier-free guidance scale for class-conditional models; 1 runs the conditional branch alone.</summary>
         public float GuidanceScale { get; init; } = 1f;
+
+        /// <summary>
+        /// Seamless output from a model without circular padding: the latents are rolled by a random offset before each
+        /// model call and rolled back after it (see <see cref="LatentRoll"/>). Models trained with circular padding are
+        /// seamless without it.
+        /// </summary>
+        public bool TileByRolling { get; init; }
     }
 }

@@ -139,7 +139,7 @@ namespace LiveDiffusion.Pipelines
             var scaled = latents.CreateLike();
             var predictedOriginal = latents.CreateLike();
             var properLatents = latentMask != null && !IsInpaintingUNet ? latents.CreateLike() : null;
-            var rolled = new float[latentHeight * latentWidth];
+            LatentRoll? roll = request.Tileable ? new LatentRoll(request.Seed ^ OffsetSeedSalt, latentHeight, latentWidth) : null;
             for (int b = 0; b < modelBatch; b++)
             {
                 conditioning?.Item(b % count).CopyTo(modelInput.Item(b).Slice(latents.ItemLength));
@@ -147,7 +147,6 @@ namespace LiveDiffusion.Pipelines
 
             var input = new DenoiserInput(modelInput) { EncoderHiddenStates = text };
             var stepNoise = new NoiseGenerator(request.Seed ^ StepSeedSalt);
-            var offsets = new NoiseGenerator(request.Seed ^ OffsetSeedSalt);
             var step = new DenoisingStep(latents, predictedOriginal) { Count = timesteps.Count };
             var clock = Stopwatch.StartNew();
             for (int index = 0; index < timesteps.Count; index++)
@@ -161,20 +160,10 @@ namespace LiveDiffusion.Pipelines
                     scaled.Item(b % count).CopyTo(modelInput.Item(b));
                 }
 
-                int dy = 0, dx = 0;
-                if (request.Tileable)
-                {
-                    dy = (int)(offsets.NextUInt64() % (ulong)latentHeight);
-                    dx = (int)(offsets.NextUInt64() % (ulong)latentWidth);
-                    Roll(modelInput, dy, dx, rolled);
-                }
-
+                roll?.Forward(modelInput);
                 input.Timestep = t;
                 _unet.Predict(input, modelOutput);
-                if (request.Tileable)
-                {
-                    Roll(modelOutput, latentHeight - dy, latentWidth - dx, rolled);
-                }
+                roll?.Back(modelOutput);
 
                 if (guided)
                 {
@@ -463,35 +452,6 @@ namespace LiveDiffusion.Pipelines
                     {
                         image.Pixels[(p * image.Channels) + c] = init.Pixels[(p * 3) + c];
                     }
-                }
-            }
-        }
-
-        /// <summary>Circularly shifts every plane of <paramref name="buffer"/> down by <paramref name="dy"/> and right by <paramref name="dx"/>.</summary>
-        private static void Roll(TensorBuffer buffer, int dy, int dx, float[] scratch)
-        {
-            int h = buffer.Height, w = buffer.Width;
-            dy %= h;
-            dx %= w;
-            if (dy == 0 && dx == 0)
-            {
-                return;
-            }
-
-            for (int i = 0; i < buffer.Batch; i++)
-            {
-                for (int c = 0; c < buffer.Channels; c++)
-                {
-                    Span<float> plane = buffer.Plane(i, c);
-                    for (int y = 0; y < h; y++)
-                    {
-                        Span<float> source = plane.Slice(y * w, w);
-                        Span<float> target = scratch.AsSpan(((y + dy) % h) * w, w);
-                        source.Slice(w - dx).CopyTo(target);
-                        source.Slice(0, w - dx).CopyTo(target.Slice(dx));
-                    }
-
-                    scratch.AsSpan(0, plane.Length).CopyTo(plane);
                 }
             }
         }

@@ -49,6 +49,7 @@ namespace LiveDiffusion.Pipelines
                     Steps = request.Steps,
                     ClassLabel = label,
                     GuidanceScale = label.HasValue ? request.GuidanceScale : 1f,
+                    TileByRolling = request.TileByRolling,
                 },
                 onStep,
                 cancellation);
@@ -77,7 +78,7 @@ namespace LiveDiffusion.Pipelines
                 Setting("Size", width.ToString(CultureInfo.InvariantCulture) + "x" + height.ToString(CultureInfo.InvariantCulture)),
                 Setting("Model", System.IO.Path.GetFileName(_folder.Path.TrimEnd('/', '\\'))),
                 Setting("Class", request.ClassName ?? "none"),
-                Setting("Tileable", _denoiser.Info.Tileable ? "yes" : "no"),
+                Setting("Tileable", _denoiser.Info.Tileable ? "yes" : request.TileByRolling ? "rolled" : "no"),
             }).Format();
 
         /// <summary>The request that reproduces the image a recipe describes (seed, steps, sampler, guidance, size, class).</summary>
@@ -101,6 +102,7 @@ namespace LiveDiffusion.Pipelines
                 Steps = (int)(recipe.GetInteger("Steps") ?? 25),
                 Scheduler = recipe["Sampler"] ?? "ddim",
                 GuidanceScale = (float)(recipe.GetNumber("CFG scale") ?? 1.0),
+                TileByRolling = string.Equals(recipe["Tileable"], "rolled", StringComparison.OrdinalIgnoreCase),
             };
         }
 

@@ -23,5 +23,8 @@ namespace LiveDiffusion.Pipelines
 
         /// <summary>Classifier-free guidance scale (class-conditional models trained with label dropout).</summary>
         public float GuidanceScale { get; init; } = 1f;
+
+        /// <summary>Seamless output from a model without circular padding, by rolling the latents every step (see <see cref="GenerationOptions.TileByRolling"/>).</summary>
+        public bool TileByRolling { get; init; }
     }
 }

@@ -14,6 +14,8 @@ namespace LiveDiffusion.Pipelines
     /// </summary>
     public sealed class UnconditionalPipeline
     {
+        private const ulong RollSeedSalt = 0x5DEECE66DUL;
+
         private readonly IDenoiser _denoiser;
 
         /// <summary>Creates the pipeline over a denoiser and a scheduler.</summary>
@@ -76,6 +78,7 @@ namespace LiveDiffusion.Pipelines
                 }
             }
 
+            LatentRoll? roll = options.TileByRolling ? new LatentRoll(options.Seed ^ RollSeedSalt, height, width) : null;
             var step = new DenoisingStep(latents, predictedOriginal) { Count = scheduler.Timesteps.Count };
             var clock = Stopwatch.StartNew();
             int half = latents.Length;
@@ -91,8 +94,10 @@ namespace LiveDiffusion.Pipelines
                     scaled.Span.CopyTo(modelInput.Span.Slice(half, half));
                 }
 
+                roll?.Forward(modelInput);
                 input.Timestep = t;
                 _denoiser.Predict(input, modelOutput);
+                roll?.Back(modelOutput);
                 if (guided)
                 {
                     ClassifierFreeGuidance.Combine(modelOutput, options.GuidanceScale, guidedOutput);

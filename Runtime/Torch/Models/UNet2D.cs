@@ -197,11 +197,25 @@ namespace LiveDiffusion.Torch.Models
         }
 
         /// <summary>Loads a network from a model's <c>unet/</c> folder (config.json + diffusion_pytorch_model.safetensors).</summary>
-        public static UNet2D Load(string folder)
+        public static UNet2D Load(string folder) => Load(folder, null);
+
+        /// <summary>
+        /// As <see cref="Load(string)"/>, with the convolutions' padding mode overridden when <paramref name="padding"/> is
+        /// given (the weights do not depend on it): e.g. to see what a circular model does with zero padding, as it would
+        /// run in an engine whose convolutions cannot wrap.
+        /// </summary>
+        public static UNet2D Load(string folder, PaddingMode? padding)
         {
             string configPath = Path.Combine(folder, "config.json");
             string weightsPath = Path.Combine(folder, WeightsFileName);
             UNet2DConfig config = UNet2DConfig.Load(configPath);
+            if (padding.HasValue && padding.Value != config.PaddingMode)
+            {
+                var json = System.Text.Json.Nodes.JsonNode.Parse(config.ToJson())!;
+                json["padding_mode"] = padding.Value == PaddingMode.Circular ? "circular" : "zeros";
+                config = UNet2DConfig.Parse(json.ToJsonString(), configPath + $" (padding_mode overridden: {json["padding_mode"]})");
+            }
+
             if (!File.Exists(weightsPath))
             {
                 throw new ModelConfigException($"UNet weights not found: {weightsPath}. A model's unet/ folder needs config.json and {WeightsFileName}.");

@@ -105,6 +105,64 @@ namespace LiveDiffusion.Torch.Tests.Pipelines
             Assert.Throws<ArgumentOutOfRangeException>(() => Pipeline().Generate(new GenerationOptions { ClassLabel = 5 }));
         }
 
+        [Fact]
+        public void TileByRollingRollsTheInputAndRollsTheOutputBack()
+        {
+            // A denoiser that reads the next pixel to the right with wrap-around commutes with rolling: if every step's
+            // roll is undone on the output, a rolled run equals a plain one exactly. The same denoiser with zero padding
+            // at the right edge does not commute, so there the runs must differ (the rolls did happen).
+            foreach (bool wrap in new[] { true, false })
+            {
+                var stencil = new StencilDenoiser(wrap);
+                var pipeline = new UnconditionalPipeline(stencil, SchedulerRegistry.DefaultConfig("ddim").CreateScheduler());
+                TensorBuffer plain = pipeline.Generate(new GenerationOptions { Count = 2, Seed = 9, Steps = 6, Width = 12, Height = 8 });
+                TensorBuffer rolled = pipeline.Generate(new GenerationOptions { Count = 2, Seed = 9, Steps = 6, Width = 12, Height = 8, TileByRolling = true });
+                if (wrap)
+                {
+                    Assert.Equal(plain.Array, rolled.Array);
+                }
+                else
+                {
+                    Assert.NotEqual(plain.Array, rolled.Array);
+                }
+            }
+        }
+
+        /// <summary>ε = 0.6·x + 0.3·x(right neighbour), the neighbour read with wrap-around or as zero past the edge.</summary>
+        private sealed class StencilDenoiser : IDenoiser
+        {
+            private readonly bool _wrap;
+
+            public StencilDenoiser(bool wrap) => _wrap = wrap;
+
+            public DenoiserInfo Info { get; } = new DenoiserInfo { InChannels = 3, OutChannels = 3, SampleSize = 8 };
+
+            public void Predict(DenoiserInput input, TensorBuffer output)
+            {
+                TensorBuffer x = input.Sample;
+                for (int b = 0; b < x.Batch; b++)
+                {
+                    for (int c = 0; c < x.Channels; c++)
+                    {
+                        Span<float> source = x.Plane(b, c), target = output.Plane(b, c);
+                        for (int row = 0; row < x.Height; row++)
+                        {
+                            for (int col = 0; col < x.Width; col++)
+                            {
+                                int next = col + 1;
+                                float neighbour = next < x.Width ? source[(row * x.Width) + next] : _wrap ? source[row * x.Width] : 0f;
+                                target[(row * x.Width) + col] = (0.6f * source[(row * x.Width) + col]) + (0.3f * neighbour);
+                            }
+                        }
+                    }
+                }
+            }
+
+            public void Dispose()
+            {
+            }
+        }
+
         public void Dispose() => _denoiser.Dispose();
     }
 }
