@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using LiveDiffusion.Imaging;
@@ -21,28 +20,10 @@ namespace LiveDiffusion.Editor.Tests.Cli
             }
         }
 
-        private static (int Code, string Output) Run(params string[] args)
-        {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "livediffusion.dll"));
-            foreach (string arg in args)
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            start.Environment.Remove("DISPLAY");
-            start.Environment.Remove("WAYLAND_DISPLAY");
-            using Process process = Process.Start(start)!;
-            string stdout = process.StandardOutput.ReadToEnd();
-            string stderr = process.StandardError.ReadToEnd();
-            Assert.True(process.WaitForExit(300_000), "livediffusion did not finish");
-            return (process.ExitCode, stdout + stderr);
-        }
-
         [Fact]
         public void GenerateLiveWithoutADisplayWritesEveryStepTheTexturesAndARecordingThatViewReplays()
         {
-            (int code, string output) = Run("generate", "--live", "--count", "2", "--class", "floor", "--steps", "8", "--seed", "5", "--out", _out);
+            (int code, string output) = Livediffusion.Run("generate", "--live", "--count", "2", "--class", "floor", "--steps", "8", "--seed", "5", "--out", _out);
             Assert.True(code == 0, output);
             Assert.Contains("no $DISPLAY or $WAYLAND_DISPLAY", output);
             Assert.True(File.Exists(Path.Combine(_out, "floor-5.png")), output);
@@ -68,7 +49,7 @@ namespace LiveDiffusion.Editor.Tests.Cli
             var final = new TensorBuffer(frame.Batch, frame.Channels, frame.Height, frame.Width, frame.Latents.ToArray());
             Assert.Equal(PngFile.Read(Path.Combine(_out, "floor-5.png")).Pixels, ImageConversion.ToImage(final, 0).Pixels);
 
-            (code, output) = Run("view", _out, "--view", "tiled");
+            (code, output) = Livediffusion.Run("view", _out, "--view", "tiled");
             Assert.True(code == 0, output);
             Assert.Equal(8, Directory.GetFiles(Path.Combine(live, "replay", "frames"), "*.png").Length);
             Assert.True(File.Exists(Path.Combine(live, "replay", "steps-contact-sheet.png")));
@@ -78,7 +59,7 @@ namespace LiveDiffusion.Editor.Tests.Cli
         public void View_FailsWithTheFixForAFolderWithoutFrames()
         {
             Directory.CreateDirectory(_out);
-            (int code, string output) = Run("view", _out);
+            (int code, string output) = Livediffusion.Run("view", _out);
             Assert.Equal(2, code);
             Assert.Contains("holds no frames.ldframes", output);
             Assert.Contains("generate --live", output);

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using LiveDiffusion.Imaging;
@@ -28,31 +27,13 @@ namespace LiveDiffusion.Editor.Tests.Cli
             }
         }
 
-        private static (int Code, string Output) Run(params string[] args)
-        {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "livediffusion.dll"));
-            foreach (string arg in args)
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            start.Environment.Remove("DISPLAY");
-            start.Environment.Remove("WAYLAND_DISPLAY");
-            using Process process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            string stdout = process.StandardOutput.ReadToEnd();
-            Assert.True(process.WaitForExit(300_000), "livediffusion did not finish");
-            return (process.ExitCode, stdout + stderr.Result);
-        }
-
         private string Out(string name) => Path.Combine(_root, name);
 
         [SharedDataFact]
         public void TextToImageWritesPngsWithTheirRecipeAndRecipeFromReproducesOneExactly()
         {
             string model = TinyStableDiffusion.Create(_root, TinyUNetKind.TextToImage);
-            (int code, string output) = Run("generate", "--model", model, "--prompt", "mossy flagstones, top-down", "--negative-prompt", "blurry",
+            (int code, string output) = Livediffusion.Run("generate", "--model", model, "--prompt", "mossy flagstones, top-down", "--negative-prompt", "blurry",
                 "--count", "2", "--seed", "11", "--steps", "3", "--size", "32", "--scheduler", "euler-a", "--out", Out("t2i"));
             Assert.True(code == 0, output);
             Assert.Contains("text-to-image", output, StringComparison.Ordinal);
@@ -69,7 +50,7 @@ namespace LiveDiffusion.Editor.Tests.Cli
             Assert.Equal(11, recipe.GetInteger("Seed"));
             Assert.Equal(7.5, recipe.GetNumber("CFG scale"));
 
-            (code, output) = Run("generate", "--model", model, "--recipe-from", first, "--out", Out("again"));
+            (code, output) = Livediffusion.Run("generate", "--model", model, "--recipe-from", first, "--out", Out("again"));
             Assert.True(code == 0, output);
             Assert.Equal(image.Pixels, PngFile.Read(Path.Combine(Out("again"), "sd-11.png")).Pixels);
         }
@@ -98,21 +79,21 @@ namespace LiveDiffusion.Editor.Tests.Cli
             PngFile.Write(initPath, init);
             PngFile.Write(maskPath, mask);
 
-            (int code, string output) = Run("generate", "--model", model, "--prompt", "cracked wall", "--init-image", initPath, "--strength", "0.5",
+            (int code, string output) = Livediffusion.Run("generate", "--model", model, "--prompt", "cracked wall", "--init-image", initPath, "--strength", "0.5",
                 "--steps", "4", "--seed", "3", "--out", Out("img2img"));
             Assert.True(code == 0, output);
             Assert.Contains("image-to-image", output, StringComparison.Ordinal);
             string made = Path.Combine(Out("img2img"), "sd-3.png");
             Assert.Contains("Denoising strength: 0.5", PngTextChunks.Read(File.ReadAllBytes(made))["parameters"], StringComparison.Ordinal);
 
-            (code, output) = Run("generate", "--model", model, "--recipe-from", made, "--out", Out("again"));
+            (code, output) = Livediffusion.Run("generate", "--model", model, "--recipe-from", made, "--out", Out("again"));
             Assert.Equal(2, code);
             Assert.Contains("--init-image", output, StringComparison.Ordinal);
-            (code, output) = Run("generate", "--model", model, "--recipe-from", made, "--init-image", initPath, "--out", Out("again"));
+            (code, output) = Livediffusion.Run("generate", "--model", model, "--recipe-from", made, "--init-image", initPath, "--out", Out("again"));
             Assert.True(code == 0, output);
             Assert.Equal(PngFile.Read(made).Pixels, PngFile.Read(Path.Combine(Out("again"), "sd-3.png")).Pixels);
 
-            (code, output) = Run("generate", "--model", model, "--prompt", "cracked wall", "--init-image", initPath, "--mask", maskPath,
+            (code, output) = Livediffusion.Run("generate", "--model", model, "--prompt", "cracked wall", "--init-image", initPath, "--mask", maskPath,
                 "--steps", "3", "--seed", "3", "--out", Out("inpaint"));
             Assert.True(code == 0, output);
             Assert.Contains("inpainting by latent blending", output, StringComparison.Ordinal);
@@ -143,10 +124,10 @@ namespace LiveDiffusion.Editor.Tests.Cli
             Directory.CreateDirectory(_root);
             string depthPath = Path.Combine(_root, "depth.png");
             PngFile.Write(depthPath, depth);
-            (int code, string output) = Run("generate", "--model", model, "--prompt", "x", "--size", "32", "--steps", "2", "--seed", "1", "--out", Out("plain"));
+            (int code, string output) = Livediffusion.Run("generate", "--model", model, "--prompt", "x", "--size", "32", "--steps", "2", "--seed", "1", "--out", Out("plain"));
             Assert.Equal(2, code);
             Assert.Contains("depth", output, StringComparison.OrdinalIgnoreCase);
-            (code, output) = Run("generate", "--model", model, "--prompt", "x", "--depth", depthPath, "--size", "32", "--steps", "2", "--seed", "1", "--out", Out("depth"));
+            (code, output) = Livediffusion.Run("generate", "--model", model, "--prompt", "x", "--depth", depthPath, "--size", "32", "--steps", "2", "--seed", "1", "--out", Out("depth"));
             Assert.True(code == 0, output);
             Assert.Contains("depth-to-image", output, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(Out("depth"), "sd-1.png")), output);
@@ -156,7 +137,7 @@ namespace LiveDiffusion.Editor.Tests.Cli
         public void LiveRecordsEveryStepAsStableDiffusionLatentsWithTheDecodedView()
         {
             string model = TinyStableDiffusion.Create(_root, TinyUNetKind.TextToImage);
-            (int code, string output) = Run("generate", "--model", model, "--prompt", "brick", "--size", "32", "--steps", "3", "--scheduler", "ddim", "--live", "--view", "decoded",
+            (int code, string output) = Livediffusion.Run("generate", "--model", model, "--prompt", "brick", "--size", "32", "--steps", "3", "--scheduler", "ddim", "--live", "--view", "decoded",
                 "--tileable", "--out", Out("live"));
             Assert.True(code == 0, output);
             string live = Path.Combine(Out("live"), "live");
@@ -171,24 +152,24 @@ namespace LiveDiffusion.Editor.Tests.Cli
         public void MistakesGetAnErrorThatSaysWhatToDo()
         {
             string model = TinyStableDiffusion.Create(_root, TinyUNetKind.TextToImage);
-            (int code, string output) = Run("generate", "--model", model, "--out", Out("x"));
+            (int code, string output) = Livediffusion.Run("generate", "--model", model, "--out", Out("x"));
             Assert.Equal(2, code);
             Assert.Contains("--prompt", output, StringComparison.Ordinal);
 
-            (code, output) = Run("generate", "--prompt", "a wall", "--count", "1", "--out", Out("x"));
+            (code, output) = Livediffusion.Run("generate", "--prompt", "a wall", "--count", "1", "--out", Out("x"));
             Assert.Equal(2, code);
             Assert.Contains("--prompt is for Stable Diffusion folders", output, StringComparison.Ordinal);
 
-            (code, output) = Run("generate", "--model", model, "--prompt", "x", "--size", "36", "--steps", "1", "--out", Out("x"));
+            (code, output) = Livediffusion.Run("generate", "--model", model, "--prompt", "x", "--size", "36", "--steps", "1", "--out", Out("x"));
             Assert.Equal(2, code);
             Assert.Contains("multiple of 8", output, StringComparison.Ordinal);
 
-            (code, output) = Run("generate", "--model", model, "--prompt", "x", "--init-image", Path.Combine(_root, "missing.png"), "--out", Out("x"));
+            (code, output) = Livediffusion.Run("generate", "--model", model, "--prompt", "x", "--init-image", Path.Combine(_root, "missing.png"), "--out", Out("x"));
             Assert.Equal(2, code);
             Assert.Contains("missing.png", output, StringComparison.Ordinal);
 
             File.Delete(Path.Combine(model, "unet", "model.onnx"));
-            (code, output) = Run("generate", "--model", model, "--prompt", "x", "--out", Out("x"));
+            (code, output) = Livediffusion.Run("generate", "--model", model, "--prompt", "x", "--out", Out("x"));
             Assert.Equal(2, code);
             Assert.Contains("unet/model.onnx is missing", output, StringComparison.Ordinal);
         }
