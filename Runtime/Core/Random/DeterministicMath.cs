@@ -62,6 +62,8 @@ namespace LiveDiffusion
         public static void PolarFactors(Span<double> values)
         {
             int i = 0;
+#if NET7_0_OR_GREATER
+            // (netstandard2.1, e.g. Unity, lacks the 64-bit shifts and span copies: it takes the scalar loop below, same bits.)
             if (Vector.IsHardwareAccelerated)
             {
                 var mantissa = new Vector<long>(0x000FFFFFFFFFFFFFL);
@@ -93,6 +95,7 @@ namespace LiveDiffusion
                     Vector.SquareRoot(new Vector<double>(-2.0) * log / x).CopyTo(values[i..]);
                 }
             }
+#endif
 
             for (; i < values.Length; i++)
             {
