@@ -120,7 +120,10 @@ namespace LiveDiffusion.Editor.Tests.Panel
             await page.ClickAsync("#pause");
             await Expect(page.Locator("#host-state")).ToHaveAttributeAsync("data-state", "paused");
             await Expect(page.Locator("#messages")).ToContainTextAsync("Paused at step");
-            int paused = await Points(page);
+            // The message names the last step trained; that step's chart point may still be on its way.
+            string messages = await page.Locator("#messages").TextContentAsync() ?? string.Empty;
+            int paused = int.Parse(System.Text.RegularExpressions.Regex.Matches(messages, @"Paused at step (\d+)")[^1].Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            await WaitFor(page, $"Number(document.querySelector('#loss-chart').dataset.points) >= {paused}");
             await page.ClickAsync("#save");
             await Expect(page.Locator("#messages")).ToContainTextAsync("Checkpoint ");
             await page.WaitForTimeoutAsync(1500);
@@ -138,7 +141,8 @@ namespace LiveDiffusion.Editor.Tests.Panel
             string runFolder = Path.Combine(panel.RunsFolder, "browser-run");
             Checkpoint? last = Checkpoint.Latest(Path.Combine(runFolder, "checkpoints"));
             Assert.NotNull(last);
-            Assert.Equal(await Points(page), last!.Step);
+            await WaitFor(page, $"Number(document.querySelector('#loss-chart').dataset.points) >= {last!.Step}"); // the last step's point may trail the state
+            Assert.Equal(await Points(page), last.Step);
             await Expect(page.Locator($"#checkpoint-table tbody tr[data-step='{last.Step}'] input[type=radio]")).ToBeCheckedAsync();
             Assert.False(await page.Locator("#setup-form #steps").IsDisabledAsync());
 
