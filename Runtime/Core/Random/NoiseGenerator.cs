@@ -64,15 +64,7 @@ namespace LiveDiffusion
                 return _spare;
             }
 
-            double u, v, s;
-            do
-            {
-                u = 2.0 * NextDouble() - 1.0;
-                v = 2.0 * NextDouble() - 1.0;
-                s = u * u + v * v;
-            }
-            while (s >= 1.0 || s == 0.0);
-
+            (double u, double v, double s) = NextPolarPair();
             double factor = Math.Sqrt(-2.0 * DeterministicMath.Log(s) / s);
             _spare = v * factor;
             _hasSpare = true;
@@ -103,18 +95,7 @@ namespace LiveDiffusion
                 int pairs = Math.Min(PairBatch, (destination.Length - i + 1) / 2);
                 for (int p = 0; p < pairs; p++)
                 {
-                    double a, b, s;
-                    do
-                    {
-                        a = 2.0 * NextDouble() - 1.0;
-                        b = 2.0 * NextDouble() - 1.0;
-                        s = a * a + b * b;
-                    }
-                    while (s >= 1.0 || s == 0.0);
-
-                    u[p] = a;
-                    v[p] = b;
-                    factor[p] = s;
+                    (u[p], v[p], factor[p]) = NextPolarPair();
                 }
 
                 DeterministicMath.PolarFactors(factor[..pairs]);
@@ -139,6 +120,21 @@ namespace LiveDiffusion
         public void FillGaussian(TensorBuffer destination) => FillGaussian(destination.Span);
 
         private const int PairBatch = 128;
+
+        /// <summary>Marsaglia's polar method: a point (u, v) drawn uniformly inside the unit circle, and s = u² + v².</summary>
+        private (double U, double V, double S) NextPolarPair()
+        {
+            double u, v, s;
+            do
+            {
+                u = 2.0 * NextDouble() - 1.0;
+                v = 2.0 * NextDouble() - 1.0;
+                s = u * u + v * v;
+            }
+            while (s >= 1.0 || s == 0.0);
+
+            return (u, v, s);
+        }
 
         private static ulong SplitMix64(ref ulong x)
         {
