@@ -126,7 +126,7 @@ namespace LiveDiffusion.Cli.Commands
                 for (int i = 0; i < count; i++)
                 {
                     ulong seed = request.Seed + (ulong)i;
-                    var one = With(request, seed);
+                    var one = request with { Seed = seed };
                     var started = Stopwatch.StartNew();
                     StableDiffusionResult result = pipeline.Generate(one, step =>
                     {
@@ -203,22 +203,6 @@ namespace LiveDiffusion.Cli.Commands
             : request.Depth != null ? "depth-to-image"
             : request.InitImage != null ? "image-to-image"
             : "text-to-image";
-
-        private static StableDiffusionRequest With(StableDiffusionRequest r, ulong seed) => new StableDiffusionRequest
-        {
-            Prompt = r.Prompt,
-            NegativePrompt = r.NegativePrompt,
-            Steps = r.Steps,
-            GuidanceScale = r.GuidanceScale,
-            Seed = seed,
-            Width = r.Width,
-            Height = r.Height,
-            InitImage = r.InitImage,
-            Strength = r.Strength,
-            Mask = r.Mask,
-            Depth = r.Depth,
-            Tileable = r.Tileable,
-        };
 
         private StableDiffusionRequest FromOptions(ParseResult parse, GenerateCommand.CommonOptions common)
         {

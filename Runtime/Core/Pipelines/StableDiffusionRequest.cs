@@ -8,7 +8,7 @@ namespace LiveDiffusion.Pipelines
     /// <see cref="Depth"/> → depth-to-image (with or without an init image). Saved configuration (scheduler, VAE
     /// scaling) belongs to the model folder, not here.
     /// </summary>
-    public sealed class StableDiffusionRequest
+    public sealed record StableDiffusionRequest
     {
         /// <summary>What to draw.</summary>
         public string Prompt { get; init; } = string.Empty;
