@@ -147,14 +147,19 @@ namespace LiveDiffusion.Onnx
                     _floats.AsSpan(0, destination.Length).CopyTo(destination);
                     break;
                 case TensorElementType.Float16:
-                    for (int i = 0; i < destination.Length; i++)
-                    {
-                        destination[i] = FloatFormats.FromHalf(_halves![i].value);
-                    }
-
+                    CopyHalves(_halves!, destination);
                     break;
                 default:
                     throw new InvalidOperationException($"'{Spec.Name}' is {Spec.ElementType}, not a floating-point output.");
+            }
+        }
+
+        /// <summary>Widens the first <c>destination.Length</c> float16 values (ONNX Runtime's <see cref="Float16"/>) to floats.</summary>
+        internal static void CopyHalves(ReadOnlySpan<Float16> source, Span<float> destination)
+        {
+            for (int i = 0; i < destination.Length; i++)
+            {
+                destination[i] = FloatFormats.FromHalf(source[i].value);
             }
         }
 

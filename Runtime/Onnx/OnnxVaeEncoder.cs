@@ -1,5 +1,4 @@
 using System;
-using LiveDiffusion.IO;
 using LiveDiffusion.Models;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -59,12 +58,7 @@ namespace LiveDiffusion.Onnx
                         value.GetTensorDataAsSpan<float>().Slice(0, target.Length).CopyTo(target);
                         break;
                     case TensorElementType.Float16:
-                        ReadOnlySpan<Float16> halves = value.GetTensorDataAsSpan<Float16>();
-                        for (int k = 0; k < target.Length; k++)
-                        {
-                            target[k] = FloatFormats.FromHalf(halves[k].value);
-                        }
-
+                        OnnxTensorValue.CopyHalves(value.GetTensorDataAsSpan<Float16>(), target);
                         break;
                     case var other:
                         throw new ModelConfigException($"{_model.Name} outputs {other} latents; a VAE encoder gives float or float16.");
