@@ -13,17 +13,6 @@ namespace LiveDiffusion.Rendering
     /// </summary>
     public sealed class LatentRenderer : IDisposable
     {
-        private const string VertexSource = @"#version 330 core
-// A quad covering the viewport, from gl_VertexID alone; v_uv is (0,0) at the top-left and (1,1) at the bottom-right.
-out vec2 v_uv;
-void main()
-{
-    vec2 p = vec2((gl_VertexID & 1) != 0 ? 1.0 : 0.0, (gl_VertexID & 2) != 0 ? 1.0 : 0.0);
-    v_uv = vec2(p.x, 1.0 - p.y);
-    gl_Position = vec4(p * 2.0 - 1.0, 0.0, 1.0);
-}
-";
-
         private const string FragmentSource = @"#version 330 core
 in vec2 v_uv;
 out vec4 o_color;
@@ -104,7 +93,7 @@ void main()
         public LatentRenderer(GL gl)
         {
             _gl = gl ?? throw new ArgumentNullException(nameof(gl));
-            _program = new ShaderProgram(gl, "latent preview", VertexSource, FragmentSource);
+            _program = new ShaderProgram(gl, "latent preview", ViewportQuad.VertexSource, FragmentSource);
             _quad = new VertexArray(gl);
             _item = _program.Uniform("u_item");
             _grid = _program.Uniform("u_grid");

@@ -9,16 +9,6 @@ namespace LiveDiffusion.Rendering
     /// </summary>
     internal sealed class TextRenderer : IDisposable
     {
-        private const string VertexSource = @"#version 330 core
-out vec2 v_uv;
-void main()
-{
-    vec2 p = vec2((gl_VertexID & 1) != 0 ? 1.0 : 0.0, (gl_VertexID & 2) != 0 ? 1.0 : 0.0);
-    v_uv = vec2(p.x, 1.0 - p.y);
-    gl_Position = vec4(p * 2.0 - 1.0, 0.0, 1.0);
-}
-";
-
         private const string FragmentSource = @"#version 330 core
 in vec2 v_uv;
 out vec4 o_color;
@@ -42,7 +32,7 @@ void main()
         public TextRenderer(GL gl)
         {
             _gl = gl;
-            _program = new ShaderProgram(gl, "caption text", VertexSource, FragmentSource);
+            _program = new ShaderProgram(gl, "caption text", ViewportQuad.VertexSource, FragmentSource);
             _quad = new VertexArray(gl);
             _color = _program.Uniform("u_color");
             _program.Use();
