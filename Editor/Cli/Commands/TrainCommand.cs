@@ -29,6 +29,7 @@ namespace LiveDiffusion.Cli.Commands
             var seed = new Option<ulong>("--seed") { Description = "Seed; the same seed gives the same run.", DefaultValueFactory = _ => 1234UL };
             var prediction = new Option<string>("--prediction") { Description = "epsilon or v.", DefaultValueFactory = _ => "epsilon" };
             var minSnr = new Option<double>("--min-snr") { Description = "Min-SNR-gamma loss weighting (0 disables).", DefaultValueFactory = _ => 5.0 };
+            var minSnrFloor = new Option<double>("--min-snr-floor") { Description = "Lowest Min-SNR weight in x0 terms, v prediction only (1 keeps the pure-noise timesteps trained; 0: diffusers' formula).", DefaultValueFactory = _ => 0.0 };
             var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => 500 };
             var keep = new Option<int>("--keep") { Description = "Checkpoints to keep.", DefaultValueFactory = _ => 3 };
             var sampleEvery = new Option<int>("--sample-every") { Description = "Steps between sample grids (0: none).", DefaultValueFactory = _ => 1000 };
@@ -41,7 +42,7 @@ namespace LiveDiffusion.Cli.Commands
 
             var command = new Command("train", "Train a diffusion model on a folder of images (DDPM recipe: AdamW, cosine LR, EMA, checkpoints, sample grids).")
             {
-                data, output, preset, config, size, padding, classes, steps, batch, lr, warmup, seed, prediction, minSnr,
+                data, output, preset, config, size, padding, classes, steps, batch, lr, warmup, seed, prediction, minSnr, minSnrFloor,
                 checkpointEvery, keep, sampleEvery, resume, rotate, alpha, randomCrop, threads, plain,
             };
 
@@ -112,6 +113,7 @@ namespace LiveDiffusion.Cli.Commands
                     Seed = parse.GetValue(seed),
                     PredictionType = predictionType,
                     MinSnrGamma = parse.GetValue(minSnr),
+                    MinSnrFloor = parse.GetValue(minSnrFloor),
                     CheckpointEvery = parse.GetValue(checkpointEvery),
                     KeepCheckpoints = parse.GetValue(keep),
                     SampleEvery = parse.GetValue(sampleEvery),

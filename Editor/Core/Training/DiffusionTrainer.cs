@@ -33,6 +33,7 @@ namespace LiveDiffusion.Editor.Training
         private readonly ImageFolderDataset _data;
         private readonly UNet2DConfig _config;
         private readonly TrainingOptions _options;
+        private readonly float[] _lossWeights;
         private readonly ManualResetEventSlim _running = new ManualResetEventSlim(true);
         private readonly AutoResetEvent _saveSignal = new AutoResetEvent(false);
         private int _saveRequested;
@@ -59,6 +60,9 @@ namespace LiveDiffusion.Editor.Training
             {
                 throw new ArgumentException("Steps, batch size and learning rate must be positive.", nameof(options));
             }
+
+            _lossWeights = LossWeighting.MinSnr(TrainingScheduler(options).CreateScheduler().AlphasCumprod, options.PredictionType, options.MinSnrGamma, options.MinSnrFloor)
+                .Select(w => (float)w).ToArray();
         }
 
         /// <summary>After every step.</summary>
@@ -146,6 +150,7 @@ namespace LiveDiffusion.Editor.Training
             string optionsJson = JsonSerializer.Serialize(_options, OptionsJson);
             SchedulerConfig schedulerConfig = TrainingScheduler(_options);
             float[] alphasCumprod = schedulerConfig.CreateScheduler().AlphasCumprod.Select(a => (float)a).ToArray();
+            WarnAboutUntrainedTimesteps();
 
             torch.manual_seed((long)(_options.Seed & 0x7FFFFFFF));
             using var model = new UNet2D(_config);
@@ -174,6 +179,7 @@ namespace LiveDiffusion.Editor.Training
 
             WriteRunInfo(optionsJson, model.ParameterCount);
             using Tensor alphas = tensor(alphasCumprod);
+            using Tensor lossWeights = tensor(_lossWeights);
             int size = _config.SampleSize;
             int channels = _config.InChannels;
             int batch = _options.BatchSize;
@@ -265,15 +271,7 @@ namespace LiveDiffusion.Editor.Training
                     Tensor perSample = (prediction - target).square().mean(new long[] { 1, 2, 3 });
                     if (_options.MinSnrGamma > 0)
                     {
-                        Tensor snr = ab.view(batch) / (1 - ab.view(batch));
-                        Tensor clipped = snr.clamp_max(_options.MinSnrGamma);
-                        Tensor weight = _options.PredictionType switch
-                        {
-                            PredictionType.VPrediction => clipped / (snr + 1),
-                            PredictionType.Sample => clipped,
-                            _ => clipped / snr,
-                        };
-                        perSample = perSample * weight;
+                        perSample = perSample * lossWeights.index_select(0, t);
                     }
 
                     Tensor loss = perSample.mean();
@@ -480,6 +478,22 @@ namespace LiveDiffusion.Editor.Training
         }
 
         private void Say(string message) => Message?.Invoke(message);
+
+        private void WarnAboutUntrainedTimesteps()
+        {
+            // Min-SNR down-weights the easy low-noise timesteps on purpose; weightless timesteps at the noisy end
+            // (where sampling starts) are a trap: the model never learns what to draw from pure noise.
+            int first = _lossWeights.Length;
+            while (first > 0 && _lossWeights[first - 1] < 0.01f)
+            {
+                first--;
+            }
+
+            if (first < _lossWeights.Length)
+            {
+                Say($"Warning: Min-SNR weighting gives the noisiest {_lossWeights.Length - first} timestep(s) (t >= {first}) less than 1% weight, so the model will hardly learn them; a Min-SNR floor of 1 (train --min-snr-floor 1) keeps them trained.");
+            }
+        }
 
         private static double Round(double value) => double.IsFinite(value) ? Math.Round(value, 6) : -1;
 

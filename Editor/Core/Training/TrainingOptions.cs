@@ -49,6 +49,13 @@ namespace LiveDiffusion.Editor.Training
         /// <summary>Min-SNR-γ loss weighting (0 disables; 5 is the paper's value).</summary>
         public double MinSnrGamma { get; init; } = 5.0;
 
+        /// <summary>
+        /// Lower bound of the Min-SNR weight in x₀ terms, for v and sample prediction (0: diffusers' formula). Without
+        /// it the timesteps where the SNR reaches 0 get no weight; 1 trains them like a plain v loss. See
+        /// <see cref="LossWeighting"/>.
+        /// </summary>
+        public double MinSnrFloor { get; init; }
+
         /// <summary>Probability of replacing a class label by the "no class" label (classifier-free guidance training).</summary>
         public double LabelDropout { get; init; } = 0.1;
 
