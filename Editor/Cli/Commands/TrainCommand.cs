@@ -29,7 +29,7 @@ namespace LiveDiffusion.Cli.Commands
             var seed = new Option<ulong>("--seed") { Description = "Seed; the same seed gives the same run.", DefaultValueFactory = _ => 1234UL };
             var prediction = new Option<string>("--prediction") { Description = "epsilon or v.", DefaultValueFactory = _ => "epsilon" };
             var minSnr = new Option<double>("--min-snr") { Description = "Min-SNR-gamma loss weighting (0 disables).", DefaultValueFactory = _ => 5.0 };
-            var minSnrFloor = new Option<double>("--min-snr-floor") { Description = "Lowest Min-SNR weight in x0 terms, v prediction only (1 keeps the pure-noise timesteps trained; 0: diffusers' formula).", DefaultValueFactory = _ => 0.0 };
+            var minSnrFloor = new Option<double?>("--min-snr-floor") { Description = "Lowest Min-SNR weight in x0 terms, v prediction only (default 1, which keeps the pure-noise timesteps trained; 0: diffusers' formula)." };
             var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => 500 };
             var keep = new Option<int>("--keep") { Description = "Checkpoints to keep.", DefaultValueFactory = _ => 3 };
             var sampleEvery = new Option<int>("--sample-every") { Description = "Steps between sample grids (0: none).", DefaultValueFactory = _ => 1000 };

@@ -19,6 +19,9 @@ namespace LiveDiffusion.Editor.Training
     /// </remarks>
     public static class LossWeighting
     {
+        /// <summary>The floor used when none is chosen: 1 for v and sample prediction (pure-noise timesteps stay trained), 0 for ε (no floor applies).</summary>
+        public static double DefaultFloor(PredictionType prediction) => prediction == PredictionType.Epsilon ? 0 : 1;
+
         /// <summary>
         /// The weight of each training timestep. <paramref name="gamma"/> 0 turns weighting off (all 1);
         /// <paramref name="floor"/> applies to v and sample prediction only (for ε a floor would weigh pure-noise

@@ -50,11 +50,12 @@ namespace LiveDiffusion.Editor.Training
         public double MinSnrGamma { get; init; } = 5.0;
 
         /// <summary>
-        /// Lower bound of the Min-SNR weight in x₀ terms, for v and sample prediction (0: diffusers' formula). Without
-        /// it the timesteps where the SNR reaches 0 get no weight; 1 trains them like a plain v loss. See
+        /// Lower bound of the Min-SNR weight in x₀ terms, for v and sample prediction; null (the default) picks
+        /// <see cref="LossWeighting.DefaultFloor"/>: 1 for v and sample, 0 for ε. 0 is diffusers' formula, which gives
+        /// the timesteps where the SNR reaches 0 no weight; 1 trains them like a plain v loss. See
         /// <see cref="LossWeighting"/>.
         /// </summary>
-        public double MinSnrFloor { get; init; }
+        public double? MinSnrFloor { get; init; }
 
         /// <summary>Probability of replacing a class label by the "no class" label (classifier-free guidance training).</summary>
         public double LabelDropout { get; init; } = 0.1;

@@ -1,9 +1,11 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
 using LiveDiffusion.Editor.Training;
 using LiveDiffusion.Models;
+using LiveDiffusion.Schedulers;
 using LiveDiffusion.Torch.Models;
 using TorchSharp;
 using Xunit;
@@ -16,8 +18,10 @@ namespace LiveDiffusion.Editor.Tests.Training
         private readonly TinyDataset _data = new TinyDataset();
         private readonly string _runs = Path.Combine(Path.GetTempPath(), "ld-runs-" + Guid.NewGuid().ToString("N"));
 
-        private static TrainingOptions Options(int steps, int checkpointEvery = 3, int sampleEvery = 0, ulong seed = 99) => new TrainingOptions
+        private static TrainingOptions Options(int steps, int checkpointEvery = 3, int sampleEvery = 0, ulong seed = 99, PredictionType prediction = PredictionType.Epsilon, double? minSnrFloor = null) => new TrainingOptions
         {
+            PredictionType = prediction,
+            MinSnrFloor = minSnrFloor,
             Steps = steps,
             BatchSize = 4,
             LearningRate = 1e-3,
@@ -149,6 +153,38 @@ namespace LiveDiffusion.Editor.Tests.Training
             Assert.True(result.Cancelled);
             Assert.Equal(4, result.Step);
             Assert.Equal(4, Checkpoint.Latest(trainer.CheckpointFolder)!.Step);
+        }
+
+        [Fact]
+        public void VPredictionKeepsThePureNoiseTimestepsTrainedUnlessTheFloorIsTurnedOff()
+        {
+            ImageFolderDataset d = Dataset();
+            List<string> Messages(TrainingOptions options, string name)
+            {
+                var trainer = new DiffusionTrainer(d, Config(d), options, Path.Combine(_runs, name));
+                var said = new List<string>();
+                trainer.Message += said.Add;
+                trainer.Run();
+                return said;
+            }
+
+            Assert.DoesNotContain(Messages(Options(1, checkpointEvery: 1, prediction: PredictionType.VPrediction), "v-default"), m => m.Contains("less than 1% weight"));
+            string warning = Assert.Single(Messages(Options(1, checkpointEvery: 1, prediction: PredictionType.VPrediction, minSnrFloor: 0), "v-no-floor"), m => m.Contains("less than 1% weight"));
+            Assert.Contains("--min-snr-floor 1", warning);
+
+            var error = Assert.Throws<ArgumentException>(() => new DiffusionTrainer(d, Config(d), Options(1, minSnrFloor: 1), Path.Combine(_runs, "eps-floor")));
+            Assert.Equal("floor", error.ParamName);
+        }
+
+        [Fact]
+        public void VModelsAreExportedWithTrailingTimestepsAndEpsilonModelsWithLeading()
+        {
+            Assert.Equal(TimestepSpacing.Trailing, DiffusionTrainer.TrainingScheduler(new TrainingOptions { PredictionType = PredictionType.VPrediction }).TimestepSpacing);
+            Assert.Equal(TimestepSpacing.Leading, DiffusionTrainer.TrainingScheduler(new TrainingOptions { PredictionType = PredictionType.Epsilon }).TimestepSpacing);
+            // Trailing spacing starts sampling at the last training timestep, where a v-model predicts the image itself.
+            Scheduler scheduler = DiffusionTrainer.TrainingScheduler(new TrainingOptions { PredictionType = PredictionType.VPrediction }).CreateScheduler();
+            scheduler.SetTimesteps(25);
+            Assert.Equal(999f, scheduler.Timesteps[0]);
         }
 
         [Fact]
