@@ -126,6 +126,29 @@ namespace LiveDiffusion.Cli.Commands
             return session;
         }
 
+        /// <summary>
+        /// Writes <c>contact-sheet.png</c> (all images side by side, small ones enlarged) when there is more than one
+        /// image and, with <paramref name="tiledPreview"/>, <c>tiled-preview.png</c> (each image repeated 2x2, so seams
+        /// show), and says where.
+        /// </summary>
+        internal static void WriteOverviews(string outDir, IReadOnlyList<RgbImage> images, bool tiledPreview)
+        {
+            int scale = Math.Max(1, 128 / images[0].Width);
+            if (images.Count > 1)
+            {
+                string sheet = Path.Combine(outDir, "contact-sheet.png");
+                PngFile.Write(sheet, ContactSheet.Compose(images, gap: 4, scale: scale));
+                Console.WriteLine($"contact sheet: {sheet}");
+            }
+
+            if (tiledPreview)
+            {
+                string tiled = Path.Combine(outDir, "tiled-preview.png");
+                PngFile.Write(tiled, ContactSheet.Compose(images.Select(i => i.Tile(2, 2)).ToArray(), gap: 8, scale: Math.Max(1, scale / 2)));
+                Console.WriteLine($"tiled preview (each image repeated 2x2): {tiled}");
+            }
+        }
+
         public static Command Create()
         {
             var common = new CommonOptions();
@@ -268,23 +291,9 @@ namespace LiveDiffusion.Cli.Commands
                         return 130;
                     }
 
-                    if (session != null)
-                    {
-                        session.Finish();
-                        foreach (string line in session.Report())
-                        {
-                            Console.WriteLine(line);
-                        }
-                    }
-
-                    int scale = Math.Max(1, 128 / images[0].Width);
-                    string sheet = Path.Combine(outDir, "contact-sheet.png");
-                    PngFile.Write(sheet, ContactSheet.Compose(images, gap: 4, scale: scale));
-                    string tiled = Path.Combine(outDir, "tiled-preview.png");
-                    PngFile.Write(tiled, ContactSheet.Compose(images.Select(i => i.Tile(2, 2)).ToArray(), gap: 8, scale: Math.Max(1, scale / 2)));
+                    session?.FinishAndReport(Console.Out);
+                    WriteOverviews(outDir, images, tiledPreview: true);
                     Console.WriteLine($"wrote {written.Count} textures to {outDir} in {clock.Elapsed.TotalSeconds:F1} s");
-                    Console.WriteLine($"contact sheet: {sheet}");
-                    Console.WriteLine($"tiled preview (each texture repeated 2x2): {tiled}");
                     return 0;
                 }
             });

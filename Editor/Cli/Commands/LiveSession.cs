@@ -100,8 +100,18 @@ namespace LiveDiffusion.Cli.Commands
             }
         }
 
+        /// <summary><see cref="Finish"/>es, then writes <see cref="Report"/> to <paramref name="output"/>.</summary>
+        public void FinishAndReport(TextWriter output)
+        {
+            Finish();
+            foreach (string line in Report())
+            {
+                output.WriteLine(line);
+            }
+        }
+
         /// <summary>One line per thing written, for the command's report.</summary>
-        public IEnumerable<string> Report()
+        private IEnumerable<string> Report()
         {
             if (_viewer != null)
             {

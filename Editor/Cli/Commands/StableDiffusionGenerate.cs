@@ -148,28 +148,8 @@ namespace LiveDiffusion.Cli.Commands
                     Console.WriteLine($"wrote {file} ({started.Elapsed.TotalSeconds:F1} s)");
                 }
 
-                if (session != null)
-                {
-                    session.Finish();
-                    foreach (string line in session.Report())
-                    {
-                        Console.WriteLine(line);
-                    }
-                }
-
-                if (images.Count > 1)
-                {
-                    string sheet = Path.Combine(outDir, "contact-sheet.png");
-                    PngFile.Write(sheet, ContactSheet.Compose(images, gap: 8, scale: 1));
-                    Console.WriteLine($"contact sheet: {sheet}");
-                }
-
-                if (request.Tileable)
-                {
-                    string tiled = Path.Combine(outDir, "tiled-preview.png");
-                    PngFile.Write(tiled, ContactSheet.Compose(images.Select(image => image.Tile(2, 2)).ToArray(), gap: 8, scale: 1));
-                    Console.WriteLine($"tiled preview (each image repeated 2x2): {tiled}");
-                }
+                session?.FinishAndReport(Console.Out);
+                GenerateCommand.WriteOverviews(outDir, images, tiledPreview: request.Tileable);
 
                 Console.WriteLine($"wrote {images.Count} image{(images.Count == 1 ? string.Empty : "s")} to {outDir} in {clock.Elapsed.TotalSeconds:F1} s");
                 return 0;
