@@ -33,6 +33,8 @@ namespace LiveDiffusion.Editor.Training
         private readonly ImageFolderDataset _data;
         private readonly UNet2DConfig _config;
         private readonly TrainingOptions _options;
+        private readonly SchedulerConfig _schedulerConfig;
+        private readonly float[] _alphasCumprod;
         private readonly float[] _lossWeights;
         private readonly ManualResetEventSlim _running = new ManualResetEventSlim(true);
         private readonly AutoResetEvent _saveSignal = new AutoResetEvent(false);
@@ -61,7 +63,10 @@ namespace LiveDiffusion.Editor.Training
                 throw new ArgumentException("Steps, batch size and learning rate must be positive.", nameof(options));
             }
 
-            _lossWeights = LossWeighting.MinSnr(TrainingScheduler(options).CreateScheduler().AlphasCumprod, options.PredictionType, options.MinSnrGamma, options.MinSnrFloor ?? LossWeighting.DefaultFloor(options.PredictionType))
+            _schedulerConfig = TrainingScheduler(options);
+            IReadOnlyList<double> alphasCumprod = _schedulerConfig.CreateScheduler().AlphasCumprod;
+            _alphasCumprod = alphasCumprod.Select(a => (float)a).ToArray();
+            _lossWeights = LossWeighting.MinSnr(alphasCumprod, options.PredictionType, options.MinSnrGamma, options.MinSnrFloor ?? LossWeighting.DefaultFloor(options.PredictionType))
                 .Select(w => (float)w).ToArray();
         }
 
@@ -156,8 +161,6 @@ namespace LiveDiffusion.Editor.Training
             }
 
             string optionsJson = JsonSerializer.Serialize(_options, OptionsJson);
-            SchedulerConfig schedulerConfig = TrainingScheduler(_options);
-            float[] alphasCumprod = schedulerConfig.CreateScheduler().AlphasCumprod.Select(a => (float)a).ToArray();
             WarnAboutUntrainedTimesteps();
 
             torch.manual_seed((long)(_options.Seed & 0x7FFFFFFF));
@@ -186,7 +189,7 @@ namespace LiveDiffusion.Editor.Training
             }
 
             WriteRunInfo(optionsJson, model.ParameterCount);
-            using Tensor alphas = tensor(alphasCumprod);
+            using Tensor alphas = tensor(_alphasCumprod);
             using Tensor lossWeights = tensor(_lossWeights);
             int size = _config.SampleSize;
             int channels = _config.InChannels;
@@ -221,7 +224,7 @@ namespace LiveDiffusion.Editor.Training
                     {
                         if (Interlocked.Exchange(ref _saveRequested, 0) == 1 && step > 0)
                         {
-                            lastCheckpoint = Save(step, model, ema, optimizer, lrScale, optionsJson, smoothed, TimeSpan.FromSeconds(elapsedBefore + clock.Elapsed.TotalSeconds), schedulerConfig);
+                            lastCheckpoint = Save(step, model, ema, optimizer, lrScale, optionsJson, smoothed, TimeSpan.FromSeconds(elapsedBefore + clock.Elapsed.TotalSeconds), _schedulerConfig);
                         }
                     }
 
@@ -362,19 +365,19 @@ namespace LiveDiffusion.Editor.Training
                 bool saveNow = Interlocked.Exchange(ref _saveRequested, 0) == 1;
                 if (step % _options.CheckpointEvery == 0 || step == _options.Steps || saveNow)
                 {
-                    lastCheckpoint = Save(step, model, ema, optimizer, lrScale, optionsJson, smoothed, elapsed, schedulerConfig);
+                    lastCheckpoint = Save(step, model, ema, optimizer, lrScale, optionsJson, smoothed, elapsed, _schedulerConfig);
                 }
 
                 if (_options.SampleEvery > 0 && (step % _options.SampleEvery == 0 || step == _options.Steps))
                 {
-                    WriteSampleGrid(ema, schedulerConfig, step);
+                    WriteSampleGrid(ema, _schedulerConfig, step);
                 }
             }
 
             TimeSpan total = TimeSpan.FromSeconds(elapsedBefore + clock.Elapsed.TotalSeconds);
             if (cancelled && step > 0 && (lastCheckpoint == null || Checkpoint.List(CheckpointFolder).LastOrDefault().Step != step))
             {
-                lastCheckpoint = Save(step, model, ema, optimizer, lrScale, optionsJson, smoothed, total, schedulerConfig);
+                lastCheckpoint = Save(step, model, ema, optimizer, lrScale, optionsJson, smoothed, total, _schedulerConfig);
             }
 
             Say(cancelled ? $"Stopped at step {step}; checkpoint saved." : $"Finished {step} steps in {total:hh\\:mm\\:ss}.");

@@ -50,15 +50,15 @@ namespace LiveDiffusion.Editor.Training
             }
 
             var weights = new double[alphasCumprod.Count];
+            if (gamma == 0)
+            {
+                Array.Fill(weights, 1.0);
+                return weights;
+            }
+
             for (int t = 0; t < weights.Length; t++)
             {
                 double ab = alphasCumprod[t];
-                if (gamma == 0)
-                {
-                    weights[t] = 1;
-                    continue;
-                }
-
                 double snr = ab / (1 - ab);
                 double x0Weight = Math.Max(Math.Min(snr, gamma), floor);
                 weights[t] = prediction switch
