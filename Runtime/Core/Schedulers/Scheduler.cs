@@ -186,8 +186,13 @@ namespace LiveDiffusion.Schedulers
         /// <summary>Performs the step at <see cref="StepIndex"/>; arguments are already validated.</summary>
         private protected abstract void StepCore(TensorBuffer modelOutput, float timestep, TensorBuffer sample, TensorBuffer prevSample, TensorBuffer predictedOriginal, NoiseGenerator? noise);
 
-        /// <summary>The step index for the first call: the begin index when a strength cut was made, else the index of the timestep.</summary>
-        private protected virtual int InitialStepIndex(float timestep) => BeginIndex > 0 ? BeginIndex : IndexForTimestep(timestep);
+        /// <summary>
+        /// The step index for the first call: the begin index when the caller starts where <see cref="Timesteps"/>
+        /// starts (a schedule can begin with a repeated timestep, e.g. Karras σs on a cosine schedule, so the value alone
+        /// is ambiguous), else the index of the timestep.
+        /// </summary>
+        private protected virtual int InitialStepIndex(float timestep) =>
+            BeginIndex > 0 || (BeginIndex < _timesteps.Length && _timesteps[BeginIndex] == timestep) ? BeginIndex : IndexForTimestep(timestep);
 
         /// <summary>
         /// The index of <paramref name="timestep"/> in the full schedule; the second match where it occurs twice (as

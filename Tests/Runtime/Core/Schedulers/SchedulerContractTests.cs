@@ -180,6 +180,25 @@ namespace LiveDiffusion.Tests.Schedulers
             }
         }
 
+        /// <summary>
+        /// DPM-Solver++ rounds Karras σs to integer timesteps, and on the cosine schedule σ rises so steeply near
+        /// t = 999 that the first two round to the same timestep. A run that starts at the first timestep must take
+        /// every step (the value alone points at the second occurrence, where image-to-image starts, and the run
+        /// overran by one). Euler keeps fractional timesteps and has no repeat.
+        /// </summary>
+        [Fact]
+        public void AScheduleThatStartsWithARepeatedTimestepRunsEveryStep()
+        {
+            Scheduler scheduler = SchedulerConfig.Parse(
+                "{\"_class_name\": \"DPMSolverMultistepScheduler\", \"beta_schedule\": \"squaredcos_cap_v2\", \"prediction_type\": \"v_prediction\", \"use_karras_sigmas\": true}").CreateScheduler();
+            scheduler.SetTimesteps(50);
+            Assert.Equal(scheduler.Timesteps[0], scheduler.Timesteps[1]);
+
+            float[] result = RunLoop(scheduler, 50, new NoiseGenerator(3), out _);
+            Assert.Equal(50, scheduler.StepIndex);
+            Assert.All(result, v => Assert.True(float.IsFinite(v)));
+        }
+
         [Fact]
         public void SetTimestepsRejectsAnImpossibleStepCount()
         {
