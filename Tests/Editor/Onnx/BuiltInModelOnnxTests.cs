@@ -16,6 +16,7 @@ namespace LiveDiffusion.Editor.Tests.Onnx
     {
         [Theory]
         [InlineData("ddim", 25)]
+        [InlineData("dpm++2m", 25)]
         [InlineData("euler-a", 12)]
         public void OnnxBackendReproducesTheTorchBackend(string scheduler, int steps)
         {

@@ -185,6 +185,11 @@ namespace LiveDiffusion.Editor.Tests.Training
             Scheduler scheduler = DiffusionTrainer.TrainingScheduler(new TrainingOptions { PredictionType = PredictionType.VPrediction }).CreateScheduler();
             scheduler.SetTimesteps(25);
             Assert.Equal(999f, scheduler.Timesteps[0]);
+
+            // The Karras setting rides along in the DDPM configuration and reaches the samplers that read it.
+            var dpm = (DPMSolverMultistepSchedulerConfig)DiffusionTrainer.TrainingScheduler(new TrainingOptions { PredictionType = PredictionType.VPrediction })
+                .ConvertTo("DPMSolverMultistepScheduler");
+            Assert.True(dpm.UseKarrasSigmas);
         }
 
         [Fact]
