@@ -21,7 +21,7 @@ namespace LiveDiffusion.Pipelines
         /// <summary>
         /// The sampler texture models use unless told otherwise: DPM-Solver++ 2M, configured from the model folder (the
         /// trainer's folders ask for Karras σs). On the built-in model it reaches a Fréchet distance of 0.70 in 25 steps,
-        /// where DDIM needs more than 100 steps for 1.0.
+        /// against 1.01 for DDIM at the same 25 steps (the model card has the sampler comparison).
         /// </summary>
         public const string DefaultScheduler = "dpm++2m";
 
