@@ -154,6 +154,17 @@ namespace LiveDiffusion.Cli.Commands
                     Console.WriteLine($"model folder: {result.ModelFolder}");
                     return result.Cancelled ? 130 : 0;
                 }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    // A write failed (full disk, lost mount, permissions). Checkpoints are written atomically, so every
+                    // one on disk is whole: say which is the newest and how to go on from it.
+                    Console.Error.WriteLine($"error: training stopped: {e.Message}");
+                    (long lastStep, string? lastPath) = Checkpoint.List(trainer.CheckpointFolder).LastOrDefault();
+                    Console.Error.WriteLine(lastPath != null
+                        ? $"The newest checkpoint, {lastPath} (step {lastStep}), is whole. Fix the cause (e.g. free disk space) and run the same command with --resume latest to go on from it."
+                        : $"No checkpoint was written yet in {trainer.CheckpointFolder}. Fix the cause (e.g. free disk space) and run the command again.");
+                    return 1;
+                }
                 finally
                 {
                     Console.CancelKeyPress -= onCancel;

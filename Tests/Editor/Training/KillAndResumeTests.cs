@@ -13,7 +13,8 @@ namespace LiveDiffusion.Editor.Tests.Training
     /// <summary>
     /// Kills a real `livediffusion train` process with SIGKILL at arbitrary moments (including mid-checkpoint: it
     /// checkpoints every step) and checks that every checkpoint on disk reads back whole and that `--resume latest`
-    /// carries the run to its end.
+    /// carries the run to its end; and that a write that fails mid-run stops with an error naming the newest whole
+    /// checkpoint.
     /// </summary>
     public sealed class KillAndResumeTests : IDisposable
     {
@@ -78,7 +79,28 @@ namespace LiveDiffusion.Editor.Tests.Training
             Assert.Equal(2, model.UNet.ClassNames.Count);
         }
 
-        private Process StartTraining(bool resume)
+        [Fact]
+        public void AWriteThatFailsMidRunNamesTheNewestWholeCheckpointAndHowToResume()
+        {
+            // The model folder's place is taken by a file, so the first checkpoint is written and then exporting
+            // its EMA weights to <out>/model fails with an IOException, as a full disk would.
+            Directory.CreateDirectory(_run);
+            File.WriteAllText(Path.Combine(_run, "model"), "not a folder");
+            using Process process = StartTraining(resume: false, steps: 3);
+            string stderr = process.StandardError.ReadToEnd();
+            process.StandardOutput.ReadToEnd();
+            Assert.True(process.WaitForExit(120_000), "the run did not stop");
+
+            Assert.Equal(1, process.ExitCode);
+            Assert.Contains("error: training stopped:", stderr);
+            Assert.Contains(Checkpoint.FileName(1), stderr);
+            Assert.Contains("(step 1), is whole", stderr);
+            Assert.Contains("--resume latest", stderr);
+            Assert.DoesNotContain("Unhandled exception", stderr);
+            Assert.Equal(1, Checkpoint.Read(Checkpoint.List(Path.Combine(_run, "checkpoints")).Single().Path).Step);
+        }
+
+        private Process StartTraining(bool resume, int steps = Steps)
         {
             string cli = Path.Combine(AppContext.BaseDirectory, "livediffusion.dll");
             var start = new ProcessStartInfo("dotnet")
@@ -90,7 +112,7 @@ namespace LiveDiffusion.Editor.Tests.Training
             foreach (string arg in new[]
             {
                 cli, "train", "--data", _data.Folder, "--out", _run, "--preset", "tiny", "--size", "16", "--class-conditional",
-                "--steps", Steps.ToString(), "--batch", "4", "--checkpoint-every", "1", "--keep", "3", "--sample-every", "0",
+                "--steps", steps.ToString(), "--batch", "4", "--checkpoint-every", "1", "--keep", "3", "--sample-every", "0",
                 "--threads", "1", "--plain",
             })
             {
