@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using System.Threading.Tasks;
 using LiveDiffusion.Editor.Training;
 using LiveDiffusion.Models;
 using Xunit;
@@ -80,15 +81,16 @@ namespace LiveDiffusion.Editor.Tests.Training
         }
 
         [Fact]
-        public void AWriteThatFailsMidRunNamesTheNewestWholeCheckpointAndHowToResume()
+        public async Task AWriteThatFailsMidRunNamesTheNewestWholeCheckpointAndHowToResume()
         {
             // The model folder's place is taken by a file, so the first checkpoint is written and then exporting
             // its EMA weights to <out>/model fails with an IOException, as a full disk would.
             Directory.CreateDirectory(_run);
             File.WriteAllText(Path.Combine(_run, "model"), "not a folder");
             using Process process = StartTraining(resume: false, steps: 3);
-            string stderr = process.StandardError.ReadToEnd();
-            process.StandardOutput.ReadToEnd();
+            Task<string> stdout = process.StandardOutput.ReadToEndAsync(); // drained beside stderr so neither pipe fills
+            string stderr = await process.StandardError.ReadToEndAsync();
+            await stdout;
             Assert.True(process.WaitForExit(120_000), "the run did not stop");
 
             Assert.Equal(1, process.ExitCode);
