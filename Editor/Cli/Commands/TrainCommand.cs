@@ -35,6 +35,7 @@ namespace LiveDiffusion.Cli.Commands
             var sampleEvery = new Option<int>("--sample-every") { Description = "Steps between sample grids (0: none).", DefaultValueFactory = _ => 1000 };
             var resume = new Option<string?>("--resume") { Description = "'latest' (the newest checkpoint in --out) or a checkpoint file." };
             var rotate = new Option<bool>("--rotate90") { Description = "Random 90-degree rotations and vertical flips (textures)." };
+            var rotateClasses = new Option<string?>("--rotate90-classes") { Description = "Rotations and vertical flips for these classes only (comma-separated subfolder names, e.g. floor: top-down floors have no up, walls do). Implies --rotate90." };
             var alpha = new Option<string>("--alpha") { Description = "composite (over black, RGB model) or keep (RGBA model).", DefaultValueFactory = _ => "composite" };
             var randomCrop = new Option<bool>("--random-crop") { Description = "Random instead of centre crops." };
             var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (0: all cores).", DefaultValueFactory = _ => 0 };
@@ -43,7 +44,7 @@ namespace LiveDiffusion.Cli.Commands
             var command = new Command("train", "Train a diffusion model on a folder of images (DDPM recipe: AdamW, cosine LR, EMA, checkpoints, sample grids).")
             {
                 data, output, preset, config, size, padding, classes, steps, batch, lr, warmup, seed, prediction, minSnr, minSnrFloor,
-                checkpointEvery, keep, sampleEvery, resume, rotate, alpha, randomCrop, threads, plain,
+                checkpointEvery, keep, sampleEvery, resume, rotate, rotateClasses, alpha, randomCrop, threads, plain,
             };
 
             command.SetAction(parse =>
@@ -55,6 +56,7 @@ namespace LiveDiffusion.Cli.Commands
                     "composite" => false,
                     var other => throw new ArgumentException($"--alpha '{other}': use composite or keep."),
                 };
+                string[]? orientationClasses = parse.GetValue(rotateClasses)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 var datasetOptions = new DatasetOptions
                 {
                     Size = parse.GetValue(size),
@@ -62,8 +64,9 @@ namespace LiveDiffusion.Cli.Commands
                     Alpha = keepAlpha ? AlphaMode.Keep : AlphaMode.Composite,
                     RandomCrop = parse.GetValue(randomCrop),
                     FlipHorizontal = true,
-                    FlipVertical = parse.GetValue(rotate),
-                    Rotate90 = parse.GetValue(rotate),
+                    FlipVertical = parse.GetValue(rotate) || orientationClasses != null,
+                    Rotate90 = parse.GetValue(rotate) || orientationClasses != null,
+                    OrientationClasses = orientationClasses,
                 };
 
                 ImageFolderDataset dataset;

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace LiveDiffusion.Editor.Training
 {
     /// <summary>How images with an alpha channel become training samples.</summary>
@@ -36,6 +38,13 @@ namespace LiveDiffusion.Editor.Training
 
         /// <summary>Random 90° rotations (textures have no "up").</summary>
         public bool Rotate90 { get; init; }
+
+        /// <summary>
+        /// When set (class-conditional sets only), <see cref="Rotate90"/> and <see cref="FlipVertical"/> apply only to
+        /// images of these classes (subfolder names): floor tiles seen from above have no "up", wall tiles do.
+        /// Null applies them to every class.
+        /// </summary>
+        public IReadOnlyList<string>? OrientationClasses { get; init; }
 
         /// <summary>Channels of the samples: 4 when alpha is kept, else 3.</summary>
         public int Channels => Alpha == AlphaMode.Keep ? 4 : 3;

@@ -25,6 +25,7 @@ namespace LiveDiffusion.Editor.Training
 
         private readonly List<RgbImage> _images;
         private readonly List<int> _labels;
+        private readonly bool[]? _orientByClass;
 
         private ImageFolderDataset(string folder, DatasetOptions options, List<RgbImage> images, List<int> labels, List<string> files, IReadOnlyList<string> classNames, IReadOnlyList<SkippedFile> skipped, string fingerprint)
         {
@@ -36,6 +37,7 @@ namespace LiveDiffusion.Editor.Training
             ClassNames = classNames;
             Skipped = skipped;
             Fingerprint = fingerprint;
+            _orientByClass = options.OrientationClasses == null ? null : classNames.Select(options.OrientationClasses.Contains).ToArray();
         }
 
         /// <summary>The folder the images came from.</summary>
@@ -109,6 +111,20 @@ namespace LiveDiffusion.Editor.Training
             else
             {
                 sources.AddRange(ImageFilesUnder(root).Select(f => (f, 0)));
+            }
+
+            if (options.OrientationClasses != null)
+            {
+                if (!options.ClassConditional)
+                {
+                    throw new InvalidDataException($"{root}: rotations limited to some classes (--rotate90-classes) need a class-conditional dataset; use --rotate90 alone to rotate every image.");
+                }
+
+                string? unknown = options.OrientationClasses.FirstOrDefault(n => !classNames.Contains(n, StringComparer.Ordinal));
+                if (unknown != null)
+                {
+                    throw new InvalidDataException($"{root}: --rotate90-classes names '{unknown}', which is not a class here; the classes (subfolders) are {string.Join(", ", classNames)}.");
+                }
             }
 
             var images = new List<RgbImage>();
@@ -194,8 +210,9 @@ namespace LiveDiffusion.Editor.Training
                 int x0 = Options.RandomCrop ? (int)(random.NextDouble() * (maxX + 1)) : maxX / 2;
                 int y0 = Options.RandomCrop ? (int)(random.NextDouble() * (maxY + 1)) : maxY / 2;
                 bool flipX = Options.FlipHorizontal && random.NextDouble() < 0.5;
-                bool flipY = Options.FlipVertical && random.NextDouble() < 0.5;
-                int rotations = Options.Rotate90 ? (int)(random.NextDouble() * 4) : 0;
+                bool orient = _orientByClass == null || _orientByClass[_labels[indices[b]]];
+                bool flipY = Options.FlipVertical && orient && random.NextDouble() < 0.5;
+                int rotations = Options.Rotate90 && orient ? (int)(random.NextDouble() * 4) : 0;
                 Span<float> item = destination.Slice(b * itemLength, itemLength);
                 for (int y = 0; y < size; y++)
                 {

@@ -97,5 +97,53 @@ namespace LiveDiffusion.Editor.Tests.Training
                 Directory.Delete(folder, true);
             }
         }
+
+        [Fact]
+        public void OrientationClassesRotateAndFlipOnlyTheNamedClasses()
+        {
+            string folder = Path.Combine(Path.GetTempPath(), "ld-data-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                // One 8x8 image per class whose pixels differ under every rotation and flip (value = 8y + x).
+                foreach (string name in new[] { "floor", "wall" })
+                {
+                    Directory.CreateDirectory(Path.Combine(folder, name));
+                    var image = new RgbImage(8, 8, 3);
+                    for (int p = 0; p < 64; p++)
+                    {
+                        image.Pixels[p * 3] = image.Pixels[(p * 3) + 1] = image.Pixels[(p * 3) + 2] = (byte)(p * 4);
+                    }
+
+                    PngFile.Write(Path.Combine(folder, name, "a.png"), image);
+                }
+
+                var options = new DatasetOptions { Size = 8, ClassConditional = true, FlipHorizontal = false, FlipVertical = true, Rotate90 = true, OrientationClasses = new[] { "floor" } };
+                ImageFolderDataset dataset = ImageFolderDataset.Load(folder, options);
+                Assert.Equal(new[] { "floor", "wall" }, dataset.ClassNames);
+                var plain = new float[3 * 64];
+                ImageFolderDataset.Load(folder, new DatasetOptions { Size = 8, ClassConditional = true, FlipHorizontal = false }).FillBatch(new[] { 0 }, new NoiseGenerator(0), plain, new long[1]);
+
+                var seenFloor = new System.Collections.Generic.HashSet<string>();
+                var sample = new float[3 * 64];
+                for (ulong seed = 0; seed < 64; seed++)
+                {
+                    dataset.FillBatch(new[] { 1 }, new NoiseGenerator(seed), sample, new long[1]);
+                    Assert.Equal(plain, sample); // walls keep their up
+                    dataset.FillBatch(new[] { 0 }, new NoiseGenerator(seed), sample, new long[1]);
+                    seenFloor.Add(string.Join(",", sample.Take(64)));
+                }
+
+                Assert.Equal(8, seenFloor.Count); // floors take all 4 rotations x 2 vertical flips
+
+                var unknown = Assert.Throws<InvalidDataException>(() => ImageFolderDataset.Load(folder, new DatasetOptions { Size = 8, ClassConditional = true, Rotate90 = true, OrientationClasses = new[] { "ceiling" } }));
+                Assert.Contains("'ceiling'", unknown.Message);
+                Assert.Contains("floor, wall", unknown.Message);
+                Assert.Throws<InvalidDataException>(() => ImageFolderDataset.Load(folder, new DatasetOptions { Size = 8, Rotate90 = true, OrientationClasses = new[] { "floor" } }));
+            }
+            finally
+            {
+                Directory.Delete(folder, true);
+            }
+        }
     }
 }
