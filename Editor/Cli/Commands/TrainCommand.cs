@@ -57,6 +57,7 @@ namespace LiveDiffusion.Cli.Commands
                     var other => throw new ArgumentException($"--alpha '{other}': use composite or keep."),
                 };
                 string[]? orientationClasses = parse.GetValue(rotateClasses)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                bool rotate90 = parse.GetValue(rotate) || orientationClasses != null;
                 var datasetOptions = new DatasetOptions
                 {
                     Size = parse.GetValue(size),
@@ -64,8 +65,8 @@ namespace LiveDiffusion.Cli.Commands
                     Alpha = keepAlpha ? AlphaMode.Keep : AlphaMode.Composite,
                     RandomCrop = parse.GetValue(randomCrop),
                     FlipHorizontal = true,
-                    FlipVertical = parse.GetValue(rotate) || orientationClasses != null,
-                    Rotate90 = parse.GetValue(rotate) || orientationClasses != null,
+                    FlipVertical = rotate90,
+                    Rotate90 = rotate90,
                     OrientationClasses = orientationClasses,
                 };
 

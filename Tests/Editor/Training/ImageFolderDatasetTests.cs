@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using LiveDiffusion.Editor.Training;
@@ -123,7 +124,7 @@ namespace LiveDiffusion.Editor.Tests.Training
                 var plain = new float[3 * 64];
                 ImageFolderDataset.Load(folder, new DatasetOptions { Size = 8, ClassConditional = true, FlipHorizontal = false }).FillBatch(new[] { 0 }, new NoiseGenerator(0), plain, new long[1]);
 
-                var seenFloor = new System.Collections.Generic.HashSet<string>();
+                var seenFloor = new HashSet<string>();
                 var sample = new float[3 * 64];
                 for (ulong seed = 0; seed < 64; seed++)
                 {
