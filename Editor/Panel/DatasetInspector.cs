@@ -25,6 +25,10 @@ namespace LiveDiffusion.Editor.Panel
             {
                 dataset = ImageFolderDataset.Load(full, options);
             }
+            catch (DatasetOptionException e) when (e.Option == nameof(DatasetOptions.OrientationClasses))
+            {
+                throw new PanelRequestException(400, e.Message, "rotate90Classes");
+            }
             catch (InvalidDataException e)
             {
                 throw new PanelRequestException(400, e.Message, "dataset");

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using LiveDiffusion.Editor.Training;
@@ -32,6 +33,12 @@ namespace LiveDiffusion.Editor.Panel
 
         /// <summary>Random 90° rotations and vertical flips.</summary>
         public bool Rotate90 { get; init; }
+
+        /// <summary>
+        /// Comma-separated classes (subfolders) that get the rotations and vertical flips, the rest keep their "up"
+        /// (e.g. "floor" for floors and walls); implies <see cref="Rotate90"/>. Empty: <see cref="Rotate90"/> decides for all.
+        /// </summary>
+        public string? Rotate90Classes { get; init; }
 
         /// <summary>Optimisation steps.</summary>
         public int Steps { get; init; } = 2000;
@@ -87,6 +94,8 @@ namespace LiveDiffusion.Editor.Panel
             Check(BatchSize >= 1 && BatchSize <= 1024, "batchSize", $"Batch size {BatchSize}: use 1 to 1024 (16-64 on a CPU).");
             Check(LearningRate > 0 && LearningRate <= 0.1 && double.IsFinite(LearningRate), "learningRate", $"Learning rate {LearningRate}: use a value in (0, 0.1]; 1e-4 to 1e-3 is usual.");
             Check(WarmupSteps >= 0 && WarmupSteps <= Steps, "warmupSteps", $"Warm-up {WarmupSteps} steps: use 0 up to the number of steps ({Steps}).");
+            Check(OrientationClasses == null || ClassConditional, "rotate90Classes", $"Rotating only the classes '{Rotate90Classes}' needs a class-conditional run: tick \"Subfolders are classes\" or clear the classes to rotate.");
+            Check(OrientationClasses == null || OrientationClasses.Length > 0, "rotate90Classes", $"Classes to rotate '{Rotate90Classes}': list subfolder names separated by commas, e.g. floor.");
             Check(Prediction == "epsilon" || Prediction == "v", "prediction", $"Prediction '{Prediction}': use epsilon or v.");
             Check(CheckpointEvery >= 1, "checkpointEvery", $"Checkpoint every {CheckpointEvery} steps: use 1 or more.");
             Check(SampleEvery >= 0, "sampleEvery", $"Sample every {SampleEvery} steps: use 0 (no grids) or more.");
@@ -104,9 +113,15 @@ namespace LiveDiffusion.Editor.Panel
             Size = Size,
             ClassConditional = ClassConditional,
             FlipHorizontal = true,
-            FlipVertical = Rotate90,
-            Rotate90 = Rotate90,
+            FlipVertical = Rotate90 || OrientationClasses != null,
+            Rotate90 = Rotate90 || OrientationClasses != null,
+            OrientationClasses = OrientationClasses,
         };
+
+        /// <summary><see cref="Rotate90Classes"/> as names (null when empty; may be empty when it holds only commas).</summary>
+        private string[]? OrientationClasses => string.IsNullOrWhiteSpace(Rotate90Classes)
+            ? null
+            : Rotate90Classes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
         /// <summary>The padding mode.</summary>
         public PaddingMode ToPaddingMode() => Padding == "zeros" ? PaddingMode.Zeros : PaddingMode.Circular;

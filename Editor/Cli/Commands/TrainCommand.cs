@@ -75,6 +75,11 @@ namespace LiveDiffusion.Cli.Commands
                 {
                     dataset = ImageFolderDataset.Load(parse.GetValue(data)!, datasetOptions);
                 }
+                catch (DatasetOptionException e) when (e.Option == nameof(DatasetOptions.OrientationClasses))
+                {
+                    Console.Error.WriteLine("error: --rotate90-classes: " + e.Message);
+                    return 2;
+                }
                 catch (Exception e) when (e is DirectoryNotFoundException || e is InvalidDataException)
                 {
                     Console.Error.WriteLine("error: " + e.Message);

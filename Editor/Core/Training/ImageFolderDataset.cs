@@ -75,6 +75,7 @@ namespace LiveDiffusion.Editor.Training
         /// <summary>Loads every image under <paramref name="folder"/> (recursively).</summary>
         /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
         /// <exception cref="InvalidDataException">No usable image was found (the message says what was skipped).</exception>
+        /// <exception cref="DatasetOptionException">An option does not fit this folder (e.g. rotation classes it does not have).</exception>
         public static ImageFolderDataset Load(string folder, DatasetOptions options)
         {
             string root = Path.GetFullPath(folder);
@@ -117,13 +118,13 @@ namespace LiveDiffusion.Editor.Training
             {
                 if (!options.ClassConditional)
                 {
-                    throw new InvalidDataException($"{root}: rotations limited to some classes (--rotate90-classes) need a class-conditional dataset; use --rotate90 alone to rotate every image.");
+                    throw new DatasetOptionException(nameof(DatasetOptions.OrientationClasses), $"{root}: rotating only some classes needs a class-conditional dataset (one subfolder per class); to rotate every image, name no classes.");
                 }
 
                 string? unknown = options.OrientationClasses.FirstOrDefault(n => !classNames.Contains(n, StringComparer.Ordinal));
                 if (unknown != null)
                 {
-                    throw new InvalidDataException($"{root}: --rotate90-classes names '{unknown}', which is not a class here; the classes (subfolders) are {string.Join(", ", classNames)}.");
+                    throw new DatasetOptionException(nameof(DatasetOptions.OrientationClasses), $"{root}: the classes to rotate name '{unknown}', which is not a class here; the classes (subfolders) are {string.Join(", ", classNames)}.");
                 }
             }
 

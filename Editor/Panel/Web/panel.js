@@ -5,7 +5,7 @@
 
   const token = new URLSearchParams(location.search).get('token') || '';
   const $ = (id) => document.getElementById(id);
-  const fields = ['name', 'dataset', 'preset', 'size', 'classConditional', 'padding', 'rotate90', 'steps', 'batchSize',
+  const fields = ['name', 'dataset', 'preset', 'size', 'classConditional', 'padding', 'rotate90', 'rotate90Classes', 'steps', 'batchSize',
     'learningRate', 'warmupSteps', 'seed', 'prediction', 'checkpointEvery', 'sampleEvery', 'sampleSteps', 'resume'];
   const numeric = new Set(['size', 'steps', 'batchSize', 'learningRate', 'warmupSteps', 'seed', 'checkpointEvery', 'sampleEvery', 'sampleSteps']);
 

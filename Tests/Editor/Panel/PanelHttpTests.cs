@@ -237,6 +237,51 @@ namespace LiveDiffusion.Editor.Tests.Panel
         }
 
         [Fact]
+        public async Task RotationClassesReachTheDatasetAndWrongOnesNameTheirField()
+        {
+            await using PanelFixture panel = await PanelFixture.StartAsync();
+
+            // Not class-conditional: refused before any folder is read.
+            JsonObject flat = PanelFixture.TinyRun("rotate", steps: 2);
+            flat["rotate90Classes"] = "checks";
+            using (HttpResponseMessage r = await panel.PostJson("/api/runs", flat))
+            {
+                JsonNode error = await PanelFixture.ReadJson(r);
+                Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+                Assert.Equal(new[] { "rotate90Classes" }, error["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()).ToArray());
+            }
+
+            // A class the folder does not have: the answer names the field and lists the classes there are.
+            JsonObject unknown = PanelFixture.TinyRun("rotate", steps: 2);
+            unknown["classConditional"] = true;
+            unknown["rotate90Classes"] = "checks, ceiling";
+            using (HttpResponseMessage r = await panel.PostJson("/api/runs", unknown))
+            {
+                JsonNode error = await PanelFixture.ReadJson(r);
+                Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+                Assert.Equal("rotate90Classes", error["field"]!.GetValue<string>());
+                Assert.Contains("'ceiling'", error["error"]!.GetValue<string>());
+                Assert.Contains("checks, stripes", error["error"]!.GetValue<string>());
+            }
+
+            Assert.False(Directory.Exists(Path.Combine(panel.RunsFolder, "rotate", "checkpoints")));
+
+            // A good one trains, and the run records which classes were rotated.
+            JsonObject good = PanelFixture.TinyRun("rotate", steps: 2, checkpointEvery: 2, sampleEvery: 0);
+            good["classConditional"] = true;
+            good["rotate90Classes"] = " checks ";
+            using (HttpResponseMessage r = await panel.PostJson("/api/runs", good))
+            {
+                Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
+            }
+
+            await panel.WaitForStep("rotate", 2, TimeSpan.FromSeconds(120));
+            JsonNode data = JsonNode.Parse(File.ReadAllText(Path.Combine(panel.RunsFolder, "rotate", "run.json")))!["options"]!["Data"]!;
+            Assert.Equal(new[] { "checks" }, data["OrientationClasses"]!.AsArray().Select(c => c!.GetValue<string>()).ToArray());
+            Assert.True(data["Rotate90"]!.GetValue<bool>());
+        }
+
+        [Fact]
         public async Task OneRunAtATimeAndStoppingTheServerStopsTrainingWithACheckpoint()
         {
             PanelFixture panel = await PanelFixture.StartAsync();

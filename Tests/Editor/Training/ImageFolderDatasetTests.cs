@@ -136,10 +136,11 @@ namespace LiveDiffusion.Editor.Tests.Training
 
                 Assert.Equal(8, seenFloor.Count); // floors take all 4 rotations x 2 vertical flips
 
-                var unknown = Assert.Throws<InvalidDataException>(() => ImageFolderDataset.Load(folder, new DatasetOptions { Size = 8, ClassConditional = true, Rotate90 = true, OrientationClasses = new[] { "ceiling" } }));
+                var unknown = Assert.Throws<DatasetOptionException>(() => ImageFolderDataset.Load(folder, new DatasetOptions { Size = 8, ClassConditional = true, Rotate90 = true, OrientationClasses = new[] { "ceiling" } }));
+                Assert.Equal(nameof(DatasetOptions.OrientationClasses), unknown.Option);
                 Assert.Contains("'ceiling'", unknown.Message);
                 Assert.Contains("floor, wall", unknown.Message);
-                Assert.Throws<InvalidDataException>(() => ImageFolderDataset.Load(folder, new DatasetOptions { Size = 8, Rotate90 = true, OrientationClasses = new[] { "floor" } }));
+                Assert.Throws<DatasetOptionException>(() => ImageFolderDataset.Load(folder, new DatasetOptions { Size = 8, Rotate90 = true, OrientationClasses = new[] { "floor" } }));
             }
             finally
             {
