@@ -27,12 +27,14 @@ namespace LiveDiffusion.Cli.Commands
         {
             var model = new Option<string>("--model") { Description = "Model folder written by `livediffusion train` (model_index.json, unet/, scheduler/).", Required = true };
             var data = new Option<string>("--data") { Description = "Folder of the real (training) images to compare with.", Required = true };
-            var count = new Option<int>("--count") { Description = "Images to generate (split evenly over classes with --class-conditional).", DefaultValueFactory = _ => 256 };
+            var count = new Option<int>("--count") { Description = "Images to generate (shared out over the classes by --class-mix with --class-conditional).", DefaultValueFactory = _ => 256 };
             var steps = new Option<int>("--steps") { Description = "Denoising steps per image.", DefaultValueFactory = _ => 25 };
             var scheduler = new Option<string>("--scheduler") { Description = "Scheduler (dpm++2m, ddim, ddpm, euler, euler-a, pndm, lcm or a diffusers class name), configured from the model folder.", DefaultValueFactory = _ => TextureRequest.DefaultScheduler };
             var seed = new Option<ulong>("--seed") { Description = "Seed: image i starts from noise seeded with seed + i; the real/real split and the trivial baseline derive from it.", DefaultValueFactory = _ => 0UL };
             var taesd = new Option<string?>("--taesd") { Description = "Folder with taesd_encoder.safetensors (default: $LIVEDIFFUSION_SHARED_DATA/taesd, or shared/data/taesd found above the current directory)." };
-            var classes = new Option<bool>("--class-conditional") { Description = "Subfolders of --data are classes: generate count/classes images per class and compare class by class too." };
+            var classes = new Option<bool>("--class-conditional") { Description = "Subfolders of --data are classes: generate images for each class and compare class by class too." };
+            var mix = new Option<string>("--class-mix") { Description = "With --class-conditional: data (images per class in proportion to the data's classes, the mix the overall figure compares with) or even (count/classes each).", DefaultValueFactory = _ => "data" };
+            mix.AcceptOnlyFromAmong("data", "even");
             var guidance = new Option<float>("--guidance") { Description = "Classifier-free guidance scale with --class-conditional (1: none).", DefaultValueFactory = _ => 1f };
             var batch = new Option<int>("--batch") { Description = "Images per model call.", DefaultValueFactory = _ => 32 };
             var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (0: all cores).", DefaultValueFactory = _ => 0 };
@@ -43,7 +45,7 @@ namespace LiveDiffusion.Cli.Commands
 
             var command = new Command("evaluate", "Measure a trained model: Fréchet distance in TAESD feature space against the training images (with real-vs-real and trivial baselines), nearest-training-image distances, seam scores.")
             {
-                model, data, count, steps, scheduler, seed, taesd, classes, guidance, batch, threads, json, padding, roll,
+                model, data, count, steps, scheduler, seed, taesd, classes, mix, guidance, batch, threads, json, padding, roll,
             };
 
             command.SetAction(parse =>
@@ -52,7 +54,7 @@ namespace LiveDiffusion.Cli.Commands
                 {
                     return Run(
                         parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(count), parse.GetValue(steps), parse.GetValue(scheduler)!,
-                        parse.GetValue(seed), parse.GetValue(taesd), parse.GetValue(classes), parse.GetValue(guidance), parse.GetValue(batch),
+                        parse.GetValue(seed), parse.GetValue(taesd), parse.GetValue(classes), parse.GetValue(mix) == "even" ? ClassMix.Even : ClassMix.Data, parse.GetValue(guidance), parse.GetValue(batch),
                         parse.GetValue(threads), parse.GetValue(json), parse.GetValue(padding)!, parse.GetValue(roll));
                 }
                 catch (Exception e) when (e is ModelConfigException || e is SchedulerConfigException || e is DirectoryNotFoundException || e is InvalidDataException || e is FileNotFoundException)
@@ -64,7 +66,7 @@ namespace LiveDiffusion.Cli.Commands
             return command;
         }
 
-        private static int Run(string modelPath, string dataPath, int count, int steps, string schedulerName, ulong seed, string? taesdFolder, bool classConditional, float guidance, int batch, int threads, bool asJson, string padding, bool tileByRolling)
+        private static int Run(string modelPath, string dataPath, int count, int steps, string schedulerName, ulong seed, string? taesdFolder, bool classConditional, ClassMix mix, float guidance, int batch, int threads, bool asJson, string padding, bool tileByRolling)
         {
             if (count < 2 || steps < 1 || batch < 1)
             {
@@ -146,6 +148,7 @@ namespace LiveDiffusion.Cli.Commands
                         Seed = seed,
                         BatchSize = batch,
                         ClassConditional = classConditional,
+                        Mix = mix,
                         ModelClassLabels = modelLabels,
                         GuidanceScale = guidance,
                         TileByRolling = tileByRolling,
@@ -188,7 +191,7 @@ namespace LiveDiffusion.Cli.Commands
                 ("time", $"{r.TotalSeconds:F1} s", $"generation {r.GenerationSeconds:F1} s, TAESD {r.FeatureSeconds:F1} s, metrics {r.MetricSeconds:F1} s"),
             };
             var text = new StringBuilder();
-            text.AppendLine(CultureInfo.InvariantCulture, $"{r.Model}: {r.GeneratedCount} images, {r.Steps} steps {r.Scheduler}, seed {r.Seed}, {r.ImageSize}x{r.ImageSize}; features: TAESD encoder stage means ({r.FeatureDimension}), images upscaled x{r.FeatureUpscale} nearest; NN over {(r.NearestAllOrientations ? "8 flips/rotations" : "the image as is")}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"{r.Model}: {r.GeneratedCount} images{(r.ClassMix != null ? $" ({r.ClassMix} class mix)" : string.Empty)}, {r.Steps} steps {r.Scheduler}, seed {r.Seed}, {r.ImageSize}x{r.ImageSize}; features: TAESD encoder stage means ({r.FeatureDimension}), images upscaled x{r.FeatureUpscale} nearest; NN over {(r.NearestAllOrientations ? "8 flips/rotations" : "the image as is")}");
             int nameWidth = rows.Max(x => x.Name.Length);
             int valueWidth = rows.Max(x => x.Value.Length);
             foreach ((string name, string value, string note) in rows)

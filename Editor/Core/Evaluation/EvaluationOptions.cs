@@ -2,10 +2,20 @@ using System.Collections.Generic;
 
 namespace LiveDiffusion.Editor.Evaluation
 {
+    /// <summary>How the generated images are shared out over the classes of a class-conditional evaluation.</summary>
+    public enum ClassMix
+    {
+        /// <summary>In proportion to the data's class sizes, so the generated set has the mix it is compared with.</summary>
+        Data,
+
+        /// <summary>The same number for every class (Count / classes).</summary>
+        Even,
+    }
+
     /// <summary>How a model is evaluated.</summary>
     public sealed class EvaluationOptions
     {
-        /// <summary>Images to generate in all (split evenly over the classes when class-conditional).</summary>
+        /// <summary>Images to generate in all (shared out over the classes by <see cref="Mix"/> when class-conditional).</summary>
         public int Count { get; init; } = 256;
 
         /// <summary>Denoising steps per image.</summary>
@@ -20,8 +30,15 @@ namespace LiveDiffusion.Editor.Evaluation
         /// <summary>Images per model call.</summary>
         public int BatchSize { get; init; } = 32;
 
-        /// <summary>Generate Count / classes images per class of the data and also compare class by class.</summary>
+        /// <summary>Generate images for every class of the data (shared out by <see cref="Mix"/>) and also compare class by class.</summary>
         public bool ClassConditional { get; init; }
+
+        /// <summary>
+        /// How <see cref="Count"/> is shared out over the classes. <see cref="ClassMix.Data"/> (the default) matches
+        /// the data's mix, which the overall Fréchet distance against the whole training set assumes; with
+        /// <see cref="ClassMix.Even"/> a set with unequal classes is compared with a mix it does not have.
+        /// </summary>
+        public ClassMix Mix { get; init; } = ClassMix.Data;
 
         /// <summary>
         /// The model's class label for each class of the data (by index); null: the same index. Lets a model whose

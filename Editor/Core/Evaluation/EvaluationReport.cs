@@ -78,6 +78,9 @@ namespace LiveDiffusion.Editor.Evaluation
         /// <summary>The seed.</summary>
         public ulong Seed { get; init; }
 
+        /// <summary>How the generated images were shared out over the classes ("data" or "even"; null without classes).</summary>
+        public string? ClassMix { get; init; }
+
         /// <summary>Side length of the images compared.</summary>
         public int ImageSize { get; init; }
 

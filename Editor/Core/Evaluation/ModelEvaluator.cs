@@ -50,15 +50,16 @@ namespace LiveDiffusion.Editor.Evaluation
             var generatedLabels = new List<int>();
             var clock = Stopwatch.StartNew();
             var pipeline = new UnconditionalPipeline(denoiser, scheduler);
-            int groups = Math.Max(1, classes);
-            int perGroup = Math.Max(1, options.Count / groups);
-            int target = perGroup * groups;
-            for (int group = 0; group < groups; group++)
+            int[] perGroup = classes > 0
+                ? ShareOut(options.Count, Enumerable.Range(0, classes).Select(c => data.IndicesOf(c).Length).ToArray(), options.Mix)
+                : new[] { Math.Max(1, options.Count) };
+            int target = perGroup.Sum();
+            for (int group = 0; group < perGroup.Length; group++)
             {
                 int? label = classes > 0 ? (options.ModelClassLabels != null ? options.ModelClassLabels[group] : group) : null;
-                for (int done = 0; done < perGroup;)
+                for (int done = 0; done < perGroup[group];)
                 {
-                    int batch = Math.Min(options.BatchSize, perGroup - done);
+                    int batch = Math.Min(options.BatchSize, perGroup[group] - done);
                     TensorBuffer result = pipeline.Generate(
                         new GenerationOptions
                         {
@@ -85,6 +86,42 @@ namespace LiveDiffusion.Editor.Evaluation
 
             double generationSeconds = clock.Elapsed.TotalSeconds;
             return Measure(generated, generatedLabels, data, options, modelName, scheduler.GetType().Name, generationSeconds, total, cancellation);
+        }
+
+        /// <summary>
+        /// Images per class for <paramref name="count"/> in all: <see cref="ClassMix.Even"/> gives count / classes to
+        /// each (the remainder is not generated); <see cref="ClassMix.Data"/> shares out all of them in proportion to
+        /// <paramref name="classSizes"/> (largest remainders get the leftovers, ties to the lower class index).
+        /// </summary>
+        public static int[] ShareOut(int count, IReadOnlyList<int> classSizes, ClassMix mix)
+        {
+            if (classSizes.Count == 0 || classSizes.Any(n => n < 0) || classSizes.Sum() == 0)
+            {
+                throw new ArgumentException("Sharing out images needs at least one class with images.", nameof(classSizes));
+            }
+
+            int classes = classSizes.Count;
+            if (mix == ClassMix.Even)
+            {
+                return Enumerable.Repeat(Math.Max(1, count / classes), classes).ToArray();
+            }
+
+            long total = classSizes.Sum();
+            var shares = new int[classes];
+            var remainders = new long[classes];
+            for (int c = 0; c < classes; c++)
+            {
+                shares[c] = (int)((long)count * classSizes[c] / total);
+                remainders[c] = (long)count * classSizes[c] % total;
+            }
+
+            int left = count - shares.Sum();
+            foreach (int c in Enumerable.Range(0, classes).OrderByDescending(c => remainders[c]).ThenBy(c => c).Take(left))
+            {
+                shares[c]++;
+            }
+
+            return shares;
         }
 
         /// <summary>
@@ -188,6 +225,7 @@ namespace LiveDiffusion.Editor.Evaluation
                 Steps = options.Steps,
                 TileByRolling = options.TileByRolling,
                 Seed = options.Seed,
+                ClassMix = options.ClassConditional ? options.Mix.ToString().ToLowerInvariant() : null,
                 ImageSize = data.Size,
                 FeatureUpscale = TaesdFeatureExtractor.UpscaleFactor(data.Size, data.Size),
                 FeatureDimension = _features.Dimension,

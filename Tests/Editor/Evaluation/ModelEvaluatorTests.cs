@@ -160,13 +160,19 @@ namespace LiveDiffusion.Editor.Tests.Evaluation
                     RgbImage[] walls = TaesdFeatureExtractorTests.Tiles("wall", 16);
                     var data = new EvaluationData(floors.Concat(walls).ToArray(), Enumerable.Repeat(0, 20).Concat(Enumerable.Repeat(1, 16)).ToArray(), new[] { "floor", "wall" }, "tiles");
                     var evaluator = new ModelEvaluator(new TaesdFeatureExtractor(encoder));
-                    var options = new EvaluationOptions { Count = 9, Steps = 1, Seed = 2, ClassConditional = true, ModelClassLabels = new[] { 0, 1 } };
+                    var options = new EvaluationOptions { Count = 9, Steps = 1, Seed = 2, ClassConditional = true, Mix = ClassMix.Even, ModelClassLabels = new[] { 0, 1 } };
                     EvaluationReport report = evaluator.Run(denoiser, folder.Scheduler.ConvertTo("DDIMScheduler").CreateScheduler(), data, options, folder.Path);
 
                     Assert.Equal(8, report.GeneratedCount); // 9 / 2 classes = 4 each
+                    Assert.Equal("even", report.ClassMix);
                     Assert.Equal(2, report.Classes.Count);
                     Assert.Equal(("floor", 4, 20), (report.Classes[0].Name, report.Classes[0].GeneratedCount, report.Classes[0].TrainCount));
                     Assert.Equal(("wall", 4, 16), (report.Classes[1].Name, report.Classes[1].GeneratedCount, report.Classes[1].TrainCount));
+
+                    // The default mix follows the data: 9 x 20/36 = 5 floors, 9 x 16/36 = 4 walls.
+                    EvaluationReport byData = evaluator.Run(denoiser, folder.Scheduler.ConvertTo("DDIMScheduler").CreateScheduler(), data, new EvaluationOptions { Count = 9, Steps = 1, Seed = 2, ClassConditional = true }, folder.Path);
+                    Assert.Equal("data", byData.ClassMix);
+                    Assert.Equal((9, 5, 4), (byData.GeneratedCount, byData.Classes[0].GeneratedCount, byData.Classes[1].GeneratedCount));
                     Assert.All(report.Classes, c =>
                     {
                         Assert.True(double.IsFinite(c.FdGeneratedVsTrain) && c.FdGeneratedVsTrain > 0);
@@ -188,6 +194,18 @@ namespace LiveDiffusion.Editor.Tests.Evaluation
             {
                 Directory.Delete(root, recursive: true);
             }
+        }
+
+        [Fact]
+        public void ShareOutFollowsTheDataMixAndUsesEveryImage()
+        {
+            Assert.Equal(new[] { 119, 137 }, ModelEvaluator.ShareOut(256, new[] { 371, 424 }, ClassMix.Data)); // 119.47 + 136.53
+            Assert.Equal(new[] { 128, 128 }, ModelEvaluator.ShareOut(256, new[] { 371, 424 }, ClassMix.Even));
+            Assert.Equal(new[] { 4, 3, 3 }, ModelEvaluator.ShareOut(10, new[] { 1, 1, 1 }, ClassMix.Data)); // ties: lower index first
+            Assert.Equal(new[] { 3, 3, 3 }, ModelEvaluator.ShareOut(10, new[] { 1, 1, 1 }, ClassMix.Even));
+            Assert.Equal(new[] { 0, 7, 3 }, ModelEvaluator.ShareOut(10, new[] { 0, 70, 30 }, ClassMix.Data));
+            Assert.Equal(1000, ModelEvaluator.ShareOut(1000, new[] { 7, 11, 13, 17 }, ClassMix.Data).Sum());
+            Assert.Throws<ArgumentException>(() => ModelEvaluator.ShareOut(8, new[] { 0, 0 }, ClassMix.Data));
         }
 
         private static RgbImage Turn(RgbImage image)
