@@ -17,15 +17,17 @@ using TorchSharp;
 namespace LiveDiffusion.Cli.Commands
 {
     /// <summary>
-    /// <c>livediffusion evaluate</c>: generates images from a model folder and measures them against the training
-    /// images (Fréchet distance in TAESD feature space with real-vs-real and trivial baselines, nearest-neighbour
-    /// distances for memorisation, seam scores for tileability).
+    /// <c>livediffusion evaluate</c>: generates images from a model folder (or reads a folder of images made
+    /// elsewhere) and measures them against the training images (Fréchet distance in TAESD feature space with
+    /// real-vs-real and trivial baselines, nearest-neighbour distances for memorisation, seam scores for tileability).
     /// </summary>
     internal static class EvaluateCommand
     {
         public static Command Create()
         {
-            var model = new Option<string>("--model") { Description = "Model folder written by `livediffusion train` (model_index.json, unet/, scheduler/).", Required = true };
+            var model = new Option<string?>("--model") { Description = "Model folder written by `livediffusion train` (model_index.json, unet/, scheduler/). Give this or --images." };
+            var images = new Option<string?>("--images") { Description = "Measure images that already exist instead of generating: a folder of images (with --class-conditional, one subfolder per class, named as in --data). Needs --size. Put only the images to measure there (not contact sheets)." };
+            var size = new Option<int>("--size") { Description = "With --images: the side length both sets are compared at (images are resized and centre-cropped to it, as for training; e.g. 32 for the built-in model)." };
             var data = new Option<string>("--data") { Description = "Folder of the real (training) images to compare with.", Required = true };
             var count = new Option<int>("--count") { Description = "Images to generate (shared out over the classes by --class-mix with --class-conditional).", DefaultValueFactory = _ => 256 };
             var steps = new Option<int>("--steps") { Description = "Denoising steps per image.", DefaultValueFactory = _ => 25 };
@@ -43,17 +45,38 @@ namespace LiveDiffusion.Cli.Commands
             padding.AcceptOnlyFromAmong("model", "zeros", "circular");
             var roll = new Option<bool>("--tile-by-rolling") { Description = "Roll the latents by a random offset every step (seamless output without circular padding); compare seam scores with and without." };
 
-            var command = new Command("evaluate", "Measure a trained model: Fréchet distance in TAESD feature space against the training images (with real-vs-real and trivial baselines), nearest-training-image distances, seam scores.")
+            var command = new Command("evaluate", "Measure a trained model, or a folder of images: Fréchet distance in TAESD feature space against the training images (with real-vs-real and trivial baselines), nearest-training-image distances, seam scores.")
             {
-                model, data, count, steps, scheduler, seed, taesd, classes, mix, guidance, batch, threads, json, padding, roll,
+                model, images, size, data, count, steps, scheduler, seed, taesd, classes, mix, guidance, batch, threads, json, padding, roll,
             };
 
             command.SetAction(parse =>
             {
                 try
                 {
+                    string? modelPath = parse.GetValue(model);
+                    string? imagesPath = parse.GetValue(images);
+                    if ((modelPath == null) == (imagesPath == null))
+                    {
+                        Console.Error.WriteLine(modelPath == null
+                            ? "error: give --model <model folder> to generate and measure, or --images <folder> to measure images that already exist."
+                            : "error: --model and --images both given: measure one at a time (--model generates the images, --images reads them).");
+                        return 2;
+                    }
+
+                    if (imagesPath != null)
+                    {
+                        return RunImages(imagesPath, parse.GetValue(data)!, parse.GetValue(size), parse.GetValue(seed), parse.GetValue(taesd), parse.GetValue(classes), parse.GetValue(json));
+                    }
+
+                    if (parse.GetResult(size) != null)
+                    {
+                        Console.Error.WriteLine("error: --size is for --images; a model is measured at its own sample size (unet/config.json).");
+                        return 2;
+                    }
+
                     return Run(
-                        parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(count), parse.GetValue(steps), parse.GetValue(scheduler)!,
+                        modelPath!, parse.GetValue(data)!, parse.GetValue(count), parse.GetValue(steps), parse.GetValue(scheduler)!,
                         parse.GetValue(seed), parse.GetValue(taesd), parse.GetValue(classes), parse.GetValue(mix) == "even" ? ClassMix.Even : ClassMix.Data, parse.GetValue(guidance), parse.GetValue(batch),
                         parse.GetValue(threads), parse.GetValue(json), parse.GetValue(padding)!, parse.GetValue(roll));
                 }
@@ -91,9 +114,7 @@ namespace LiveDiffusion.Cli.Commands
                 throw new ModelConfigException($"--class-conditional: the model in {folder.Path} is unconditional (unet/config.json has no num_class_embeds). Evaluate it without --class-conditional.");
             }
 
-            var dataset = ImageFolderDataset.Load(dataPath, new DatasetOptions { Size = unet.SampleSize, ClassConditional = classConditional, Alpha = AlphaMode.Composite });
-            say($"data: {dataset.Count} images from {dataset.Folder}" + (dataset.ClassNames.Count > 0 ? $" in classes {string.Join(", ", dataset.ClassNames.Zip(dataset.ClassCounts, (n, c) => $"{n} ({c})"))}" : string.Empty)
-                + (dataset.Skipped.Count > 0 ? $"; {dataset.Skipped.Count} file(s) skipped (first: {dataset.Skipped[0].Path}: {dataset.Skipped[0].Reason})" : string.Empty));
+            ImageFolderDataset dataset = LoadImages("data", dataPath, unet.SampleSize, classConditional, say);
 
             int[]? modelLabels = null;
             if (classConditional)
@@ -127,17 +148,7 @@ namespace LiveDiffusion.Cli.Commands
 
             var evaluator = new ModelEvaluator(new TaesdFeatureExtractor(encoder, batchSize: 32));
             evaluator.Progress += m => Console.Error.WriteLine(m);
-            using var cancellation = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) =>
-            {
-                e.Cancel = true;
-                cancellation.Cancel();
-            };
-            Console.CancelKeyPress += onCancel;
-            EvaluationReport report;
-            try
-            {
-                report = evaluator.Run(
+            return Report(asJson, cancellation => evaluator.Run(
                     denoiser,
                     sampler,
                     evaluationData,
@@ -154,7 +165,94 @@ namespace LiveDiffusion.Cli.Commands
                         TileByRolling = tileByRolling,
                     },
                     folder.Path,
-                    cancellation.Token);
+                    cancellation));
+        }
+
+        private static int RunImages(string imagesPath, string dataPath, int size, ulong seed, string? taesdFolder, bool classConditional, bool asJson)
+        {
+            if (size < 8)
+            {
+                Console.Error.WriteLine(size == 0
+                    ? "error: --images needs --size: the side length to compare at (e.g. 32 for the built-in model's textures)."
+                    : $"error: --size {size}: use 8 or more (the side length to compare at, e.g. 32).");
+                return 2;
+            }
+
+            Action<string> say = asJson ? m => Console.Error.WriteLine(m) : m => Console.WriteLine(m);
+            string taesdPath = TaesdLocator.Find(taesdFolder, Environment.CurrentDirectory, Environment.GetEnvironmentVariable(TaesdLocator.SharedDataVariable));
+            ImageFolderDataset dataset = LoadImages("data", dataPath, size, classConditional, say);
+            ImageFolderDataset candidates = LoadImages("images", imagesPath, size, classConditional, say);
+            if (candidates.Count < 2)
+            {
+                throw new InvalidDataException($"{candidates.Folder}: found {candidates.Count} image; measuring needs at least 2.");
+            }
+
+            // Each class of the images is the data's class of the same name.
+            var labels = new int[candidates.Count];
+            for (int i = 0; i < candidates.Count; i++)
+            {
+                string? name = classConditional ? candidates.ClassNames[candidates.Label(i)] : null;
+                int label = name == null ? 0 : IndexOf(dataset.ClassNames, name);
+                if (label < 0)
+                {
+                    throw new InvalidDataException($"{Path.Combine(candidates.Folder, name!)}: no class '{name}' in {dataset.Folder}; the classes there are {string.Join(", ", dataset.ClassNames)}. Name the subfolders of --images after them.");
+                }
+
+                labels[i] = label;
+            }
+
+            EvaluationData real = EvaluationData.FromDataset(dataset, size);
+            EvaluationData measured = EvaluationData.FromDataset(candidates, size);
+            using TaesdEncoder encoder = TaesdEncoder.Load(Path.Combine(taesdPath, TaesdEncoder.WeightsFileName));
+            say($"images: {measured.Images.Count} from {candidates.Folder}, compared at {size}x{size}, seed {seed}; TAESD from {taesdPath}");
+            var evaluator = new ModelEvaluator(new TaesdFeatureExtractor(encoder, batchSize: 32));
+            evaluator.Progress += m => Console.Error.WriteLine(m);
+            return Report(asJson, cancellation => evaluator.Measure(
+                measured.Images,
+                labels,
+                real,
+                new EvaluationOptions { Count = measured.Images.Count, Seed = seed, ClassConditional = classConditional },
+                candidates.Folder,
+                string.Empty,
+                cancellation: cancellation) with { FromImages = true, Steps = 0, ClassMix = null });
+        }
+
+        private static int IndexOf(IReadOnlyList<string> names, string name)
+        {
+            for (int i = 0; i < names.Count; i++)
+            {
+                if (string.Equals(names[i], name, StringComparison.Ordinal))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        /// <summary>Loads a folder of images as the evaluation sees them (alpha over black, resized and centre-cropped to <paramref name="size"/>) and says what it found.</summary>
+        private static ImageFolderDataset LoadImages(string what, string folder, int size, bool classConditional, Action<string> say)
+        {
+            var dataset = ImageFolderDataset.Load(folder, new DatasetOptions { Size = size, ClassConditional = classConditional, Alpha = AlphaMode.Composite });
+            say($"{what}: {dataset.Count} images from {dataset.Folder}" + (dataset.ClassNames.Count > 0 ? $" in classes {string.Join(", ", dataset.ClassNames.Zip(dataset.ClassCounts, (n, c) => $"{n} ({c})"))}" : string.Empty)
+                + (dataset.Skipped.Count > 0 ? $"; {dataset.Skipped.Count} file(s) skipped (first: {dataset.Skipped[0].Path}: {dataset.Skipped[0].Reason})" : string.Empty));
+            return dataset;
+        }
+
+        /// <summary>Runs a measurement that Ctrl+C can cancel and prints its report (130 when cancelled).</summary>
+        private static int Report(bool asJson, Func<CancellationToken, EvaluationReport> measure)
+        {
+            using var cancellation = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = true;
+                cancellation.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
+            EvaluationReport report;
+            try
+            {
+                report = measure(cancellation.Token);
             }
             catch (OperationCanceledException)
             {
@@ -175,7 +273,9 @@ namespace LiveDiffusion.Cli.Commands
         {
             var rows = new List<(string Name, string Value, string Note)>
             {
-                ("FD generated vs train", F(r.FdGeneratedVsTrain), $"{r.GeneratedCount} generated vs {r.TrainCount} real"),
+                ("FD generated vs train", F(r.FdGeneratedVsTrain), $"{r.GeneratedCount} {(r.FromImages ? "measured" : "generated")} vs {r.TrainCount} real"),
+                ("  of which the means", F(r.FdMeanTerm), "|mean gen - mean real|²: the sets' offset; the rest is the shape of their spread"),
+                ("spread generated / real", F(r.SpreadRatio), "total feature variance; below 1 less varied than the data, above 1 more scattered"),
                 ("FD real half vs real half", F(r.FdRealVsReal), $"{r.RealHalfA} vs {r.RealHalfB}, seeded split: the floor"),
                 ("FD trivial vs train", F(r.FdTrivialVsTrain), $"{r.GeneratedCount} per-pixel Gaussian samples: the ceiling"),
                 ("ratio FD / real-real", F(r.RatioToRealVsReal), $"trivial: {F(r.TrivialRatioToRealVsReal)} (set sizes differ: read the matched rows)"),
@@ -191,7 +291,10 @@ namespace LiveDiffusion.Cli.Commands
                 ("time", $"{r.TotalSeconds:F1} s", $"generation {r.GenerationSeconds:F1} s, TAESD {r.FeatureSeconds:F1} s, metrics {r.MetricSeconds:F1} s"),
             };
             var text = new StringBuilder();
-            text.AppendLine(CultureInfo.InvariantCulture, $"{r.Model}: {r.GeneratedCount} images{(r.ClassMix != null ? $" ({r.ClassMix} class mix)" : string.Empty)}, {r.Steps} steps {r.Scheduler}, seed {r.Seed}, {r.ImageSize}x{r.ImageSize}; features: TAESD encoder stage means ({r.FeatureDimension}), images upscaled x{r.FeatureUpscale} nearest; NN over {(r.NearestAllOrientations ? "8 flips/rotations" : "the image as is")}");
+            string source = r.FromImages
+                ? $"{r.Model}: {r.GeneratedCount} images read from the folder"
+                : $"{r.Model}: {r.GeneratedCount} images{(r.ClassMix != null ? $" ({r.ClassMix} class mix)" : string.Empty)}, {r.Steps} steps {r.Scheduler}";
+            text.AppendLine(CultureInfo.InvariantCulture, $"{source}, seed {r.Seed}, {r.ImageSize}x{r.ImageSize}; features: TAESD encoder stage means ({r.FeatureDimension}), images upscaled x{r.FeatureUpscale} nearest; NN over {(r.NearestAllOrientations ? "8 flips/rotations" : "the image as is")}");
             int nameWidth = rows.Max(x => x.Name.Length);
             int valueWidth = rows.Max(x => x.Value.Length);
             foreach ((string name, string value, string note) in rows)
@@ -201,10 +304,10 @@ namespace LiveDiffusion.Cli.Commands
 
             if (r.Classes.Count > 0)
             {
-                text.AppendLine("  per class: class (label)  generated/real  FD gen vs train  FD real-real  ratio | matched k: FD gen  FD real  ratio | NN median gen  real");
+                text.AppendLine("  per class: class (label)  generated/real  FD gen vs train (means part, spread ratio)  FD real-real  ratio | matched k: FD gen  FD real  ratio | NN median gen  real");
                 foreach (ClassEvaluation c in r.Classes)
                 {
-                    text.AppendLine($"    {c.Name} ({c.ModelLabel})  {c.GeneratedCount}/{c.TrainCount}  {F(c.FdGeneratedVsTrain)}  {F(c.FdRealVsReal)}  {F(c.Ratio)} | {c.MatchedCount}: {F(c.MatchedFdGenerated)}  {F(c.MatchedFdReal)}  {F(c.MatchedRatio)} | {F(c.NearestGenerated.Median)}  {F(c.NearestRealHeldOut.Median)}");
+                    text.AppendLine($"    {c.Name} ({c.ModelLabel})  {c.GeneratedCount}/{c.TrainCount}  {F(c.FdGeneratedVsTrain)} ({F(c.FdMeanTerm)}, {F(c.SpreadRatio)})  {F(c.FdRealVsReal)}  {F(c.Ratio)} | {c.MatchedCount}: {F(c.MatchedFdGenerated)}  {F(c.MatchedFdReal)}  {F(c.MatchedRatio)} | {F(c.NearestGenerated.Median)}  {F(c.NearestRealHeldOut.Median)}");
                 }
             }
 

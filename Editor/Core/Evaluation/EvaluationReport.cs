@@ -22,6 +22,12 @@ namespace LiveDiffusion.Editor.Evaluation
         /// <summary>FD(generated of this class vs real of this class).</summary>
         public double FdGeneratedVsTrain { get; init; }
 
+        /// <summary>The part of <see cref="FdGeneratedVsTrain"/> from the offset of the means, |μ_gen − μ_real|².</summary>
+        public double FdMeanTerm { get; init; }
+
+        /// <summary>Total feature variance of this class's generated images over that of its real ones (below 1: less varied).</summary>
+        public double SpreadRatio { get; init; }
+
         /// <summary>FD between the two halves of this class's real images (NaN when a half has fewer than 2).</summary>
         public double FdRealVsReal { get; init; }
 
@@ -60,8 +66,11 @@ namespace LiveDiffusion.Editor.Evaluation
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         };
 
-        /// <summary>The model folder (or a description of the denoiser).</summary>
+        /// <summary>The model folder (or a description of the denoiser); with <see cref="FromImages"/>, the images' folder.</summary>
         public string Model { get; init; } = string.Empty;
+
+        /// <summary>The "generated" images were read from a folder (<c>evaluate --images</c>), not generated: no scheduler or steps.</summary>
+        public bool FromImages { get; init; }
 
         /// <summary>The real images' folder.</summary>
         public string Data { get; init; } = string.Empty;
@@ -104,6 +113,18 @@ namespace LiveDiffusion.Editor.Evaluation
 
         /// <summary>FD(generated vs all real images).</summary>
         public double FdGeneratedVsTrain { get; init; }
+
+        /// <summary>
+        /// The part of <see cref="FdGeneratedVsTrain"/> that comes from the offset of the means, |μ_gen − μ_real|²; the
+        /// rest is the difference in the shape of the spread.
+        /// </summary>
+        public double FdMeanTerm { get; init; }
+
+        /// <summary>
+        /// tr(C_gen) / tr(C_real): the total feature variance of the generated images over that of the real ones. Below 1
+        /// the generated set is less varied than the data (e.g. missing modes), above 1 more scattered.
+        /// </summary>
+        public double SpreadRatio { get; init; }
 
         /// <summary>FD(real half A vs real half B): the floor a perfect generator would reach with sets of about these sizes.</summary>
         public double FdRealVsReal { get; init; }

@@ -31,7 +31,17 @@ namespace LiveDiffusion.Editor.Evaluation
             Compute(GaussianStatistics.FromSamples(a), GaussianStatistics.FromSamples(b));
 
         /// <summary>The distance between two Gaussians; results within rounding of zero below zero are returned as 0.</summary>
-        public static double Compute(GaussianStatistics a, GaussianStatistics b)
+        public static double Compute(GaussianStatistics a, GaussianStatistics b) => Decompose(a, b).Distance;
+
+        /// <summary>The distance between the Gaussians fitted to two feature sets, with its parts.</summary>
+        public static FrechetParts DecomposeBetween(IReadOnlyList<float[]> a, IReadOnlyList<float[]> b) =>
+            Decompose(GaussianStatistics.FromSamples(a), GaussianStatistics.FromSamples(b));
+
+        /// <summary>
+        /// The distance between two Gaussians with its parts: the squared distance of the means, and the traces of the
+        /// covariances (the total variance of each set), which say whether a set is more or less varied than the other.
+        /// </summary>
+        public static FrechetParts Decompose(GaussianStatistics a, GaussianStatistics b)
         {
             if (a.Dimension != b.Dimension)
             {
@@ -50,7 +60,7 @@ namespace LiveDiffusion.Editor.Evaluation
 
             double crossTrace = TraceSqrtProduct(a.Covariance, b.Covariance, d);
             double distance = meanTerm + traceA + traceB - (2 * crossTrace);
-            return Math.Max(0, distance);
+            return new FrechetParts(Math.Max(0, distance), meanTerm, traceA, traceB);
         }
 
         /// <summary>
@@ -95,5 +105,16 @@ namespace LiveDiffusion.Editor.Evaluation
             (Tensor eigenvalues, _) = linalg.eigh(m);
             return eigenvalues.clamp_min(Zero).sqrt().sum().item<double>();
         }
+    }
+
+    /// <summary>A Fréchet distance and its parts (see <see cref="FrechetDistance.Decompose"/>).</summary>
+    /// <param name="Distance">The distance (clamped at 0).</param>
+    /// <param name="MeanTerm">|μ1 − μ2|²: the part that comes from the sets being offset from each other.</param>
+    /// <param name="TraceA">tr(C1): the total variance of the first set.</param>
+    /// <param name="TraceB">tr(C2): the total variance of the second set.</param>
+    public readonly record struct FrechetParts(double Distance, double MeanTerm, double TraceA, double TraceB)
+    {
+        /// <summary>tr(C1) / tr(C2): below 1 the first set is less varied than the second.</summary>
+        public double SpreadRatio => TraceA / TraceB;
     }
 }

@@ -152,7 +152,8 @@ namespace LiveDiffusion.Editor.Evaluation
 
             clock.Restart();
             Progress?.Invoke("Fréchet distances, nearest neighbours, seam scores");
-            double fdGenerated = FrechetDistance.Between(generatedFeatures, realFeatures);
+            FrechetParts generatedParts = FrechetDistance.DecomposeBetween(generatedFeatures, realFeatures);
+            double fdGenerated = generatedParts.Distance;
             double fdReal = FrechetDistance.Between(Pick(realFeatures, halfA), Pick(realFeatures, halfB));
             double fdTrivial = FrechetDistance.Between(trivialFeatures, realFeatures);
             var splits = new List<(int[] A, int[] B)> { (halfA, halfB) };
@@ -179,9 +180,10 @@ namespace LiveDiffusion.Editor.Evaluation
                     int[] genIndices = Enumerable.Range(0, generated.Count).Where(i => generatedLabels[i] == c).ToArray();
                     int[] a = realIndices.Where(setA.Contains).ToArray();
                     int[] b = realIndices.Where(i => !setA.Contains(i)).ToArray();
-                    double fdClass = genIndices.Length >= 2 && realIndices.Length >= 2
-                        ? FrechetDistance.Between(Pick(generatedFeatures, genIndices), Pick(realFeatures, realIndices))
-                        : double.NaN;
+                    FrechetParts classParts = genIndices.Length >= 2 && realIndices.Length >= 2
+                        ? FrechetDistance.DecomposeBetween(Pick(generatedFeatures, genIndices), Pick(realFeatures, realIndices))
+                        : new FrechetParts(double.NaN, double.NaN, double.NaN, double.NaN);
+                    double fdClass = classParts.Distance;
                     double fdClassReal = a.Length >= 2 && b.Length >= 2
                         ? FrechetDistance.Between(Pick(realFeatures, a), Pick(realFeatures, b))
                         : double.NaN;
@@ -200,6 +202,8 @@ namespace LiveDiffusion.Editor.Evaluation
                         GeneratedCount = genIndices.Length,
                         TrainCount = realIndices.Length,
                         FdGeneratedVsTrain = fdClass,
+                        FdMeanTerm = classParts.MeanTerm,
+                        SpreadRatio = classParts.SpreadRatio,
                         FdRealVsReal = fdClassReal,
                         Ratio = fdClass / fdClassReal,
                         MatchedCount = classMatched.Count,
@@ -234,6 +238,8 @@ namespace LiveDiffusion.Editor.Evaluation
                 RealHalfA = halfA.Length,
                 RealHalfB = halfB.Length,
                 FdGeneratedVsTrain = fdGenerated,
+                FdMeanTerm = generatedParts.MeanTerm,
+                SpreadRatio = generatedParts.SpreadRatio,
                 FdRealVsReal = fdReal,
                 FdTrivialVsTrain = fdTrivial,
                 RatioToRealVsReal = fdGenerated / fdReal,

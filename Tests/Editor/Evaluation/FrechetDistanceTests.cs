@@ -90,6 +90,13 @@ namespace LiveDiffusion.Editor.Tests.Evaluation
             double exact = FrechetDistance.Compute(Diagonal(mu1, s1.Select(s => s * s).ToArray()), Diagonal(mu2, s2.Select(s => s * s).ToArray()));
             Assert.Equal(expected, exact, 9);
 
+            // Its parts: |μ1 − μ2|² = 1 + 0 + 4 + 0.25, tr(C1) = 1 + 4 + 0.25 + 1, tr(C2) = 4 + 1 + 0.25 + 9.
+            FrechetParts parts = FrechetDistance.Decompose(Diagonal(mu1, s1.Select(s => s * s).ToArray()), Diagonal(mu2, s2.Select(s => s * s).ToArray()));
+            Assert.Equal(exact, parts.Distance, 12);
+            Assert.Equal(5.25, parts.MeanTerm, 12);
+            Assert.Equal((6.25, 14.25), (parts.TraceA, parts.TraceB));
+            Assert.Equal(6.25 / 14.25, parts.SpreadRatio, 12);
+
             // The same from samples: 20000 draws each; sampling error of the statistics is about 1%.
             var random = new NoiseGenerator(7);
             List<float[]> Draw(double[] mu, double[] s) => Enumerable.Range(0, 20000)
