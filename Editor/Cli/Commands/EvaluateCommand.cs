@@ -66,6 +66,14 @@ namespace LiveDiffusion.Cli.Commands
 
                     if (imagesPath != null)
                     {
+                        string[] generationOnly = new Option[] { count, steps, scheduler, mix, guidance, batch, threads, padding, roll }
+                            .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToArray();
+                        if (generationOnly.Length > 0)
+                        {
+                            Console.Error.WriteLine($"error: {string.Join(", ", generationOnly)} set how images are generated; --images measures images as they are. Drop them, or pass --model to generate.");
+                            return 2;
+                        }
+
                         return RunImages(imagesPath, parse.GetValue(data)!, parse.GetValue(size), parse.GetValue(seed), parse.GetValue(taesd), parse.GetValue(classes), parse.GetValue(json));
                     }
 
@@ -188,11 +196,12 @@ namespace LiveDiffusion.Cli.Commands
             }
 
             // Each class of the images is the data's class of the same name.
+            var dataClasses = dataset.ClassNames.ToList();
             var labels = new int[candidates.Count];
             for (int i = 0; i < candidates.Count; i++)
             {
                 string? name = classConditional ? candidates.ClassNames[candidates.Label(i)] : null;
-                int label = name == null ? 0 : IndexOf(dataset.ClassNames, name);
+                int label = name == null ? 0 : dataClasses.IndexOf(name);
                 if (label < 0)
                 {
                     throw new InvalidDataException($"{Path.Combine(candidates.Folder, name!)}: no class '{name}' in {dataset.Folder}; the classes there are {string.Join(", ", dataset.ClassNames)}. Name the subfolders of --images after them.");
@@ -215,19 +224,6 @@ namespace LiveDiffusion.Cli.Commands
                 candidates.Folder,
                 string.Empty,
                 cancellation: cancellation) with { FromImages = true, Steps = 0, ClassMix = null });
-        }
-
-        private static int IndexOf(IReadOnlyList<string> names, string name)
-        {
-            for (int i = 0; i < names.Count; i++)
-            {
-                if (string.Equals(names[i], name, StringComparison.Ordinal))
-                {
-                    return i;
-                }
-            }
-
-            return -1;
         }
 
         /// <summary>Loads a folder of images as the evaluation sees them (alpha over black, resized and centre-cropped to <paramref name="size"/>) and says what it found.</summary>

@@ -86,6 +86,10 @@ namespace LiveDiffusion.Editor.Tests.Cli
             Assert.Equal(2, code);
             Assert.Contains("--images needs --size", output);
 
+            (code, output) = Livediffusion.Run("evaluate", "--images", data.Folder, "--data", data.Folder, "--size", "16", "--steps", "50", "--guidance", "2");
+            Assert.Equal(2, code);
+            Assert.Contains("--steps, --guidance set how images are generated", output);
+
             string images = Path.Combine(Path.GetTempPath(), "ld-eval-images-" + Guid.NewGuid().ToString("N"));
             try
             {
