@@ -162,7 +162,7 @@ namespace LiveDiffusion.Onnx
                     opened.Add(encoder);
                 }
 
-                SchedulerConfig config = scheduler == null ? Scheduler : Scheduler.ConvertTo(SchedulerRegistry.Resolve(scheduler));
+                SchedulerConfig config = scheduler == null ? Scheduler : SchedulerRegistry.Configure(Scheduler, scheduler);
                 parts = opened;
                 return new StableDiffusionPipeline(tokenizer, text, unet, decoder, encoder, config.CreateScheduler(), VaeScalingFactor, System.IO.Path.GetFileName(Path));
             }

@@ -31,7 +31,7 @@ namespace LiveDiffusion.Cli.Commands
             var data = new Option<string>("--data") { Description = "Folder of the real (training) images to compare with.", Required = true };
             var count = new Option<int>("--count") { Description = "Images to generate (shared out over the classes by --class-mix with --class-conditional).", DefaultValueFactory = _ => 256 };
             var steps = new Option<int>("--steps") { Description = "Denoising steps per image.", DefaultValueFactory = _ => 25 };
-            var scheduler = new Option<string>("--scheduler") { Description = "Scheduler (dpm++2m, ddim, ddpm, euler, euler-a, pndm, lcm or a diffusers class name), configured from the model folder.", DefaultValueFactory = _ => TextureRequest.DefaultScheduler };
+            var scheduler = new Option<string>("--scheduler") { Description = "Scheduler (dpm++2m, dpm++2m-sde, ddim, ddpm, euler, euler-a, pndm, lcm or a diffusers class name), configured from the model folder.", DefaultValueFactory = _ => TextureRequest.DefaultScheduler };
             var seed = new Option<ulong>("--seed") { Description = "Seed: image i starts from noise seeded with seed + i; the real/real split and the trivial baseline derive from it.", DefaultValueFactory = _ => 0UL };
             var taesd = new Option<string?>("--taesd") { Description = "Folder with taesd_encoder.safetensors (default: $LIVEDIFFUSION_SHARED_DATA/taesd, or shared/data/taesd found above the current directory)." };
             var classes = new Option<bool>("--class-conditional") { Description = "Subfolders of --data are classes: generate images for each class and compare class by class too." };
@@ -113,8 +113,8 @@ namespace LiveDiffusion.Cli.Commands
             Action<string> say = asJson ? m => Console.Error.WriteLine(m) : m => Console.WriteLine(m);
             ModelFolder folder = ModelFolder.Open(modelPath);
             UNet2DConfig unet = folder.UNet;
-            string schedulerClass = SchedulerRegistry.Resolve(schedulerName);
-            Scheduler sampler = folder.Scheduler.ConvertTo(schedulerClass).CreateScheduler();
+            Scheduler sampler = SchedulerRegistry.Configure(folder.Scheduler, schedulerName).CreateScheduler();
+            string schedulerClass = SchedulerRegistry.NameOf(sampler.Config);
             string taesdPath = TaesdLocator.Find(taesdFolder, Environment.CurrentDirectory, Environment.GetEnvironmentVariable(TaesdLocator.SharedDataVariable));
 
             if (classConditional && !unet.IsClassConditional)

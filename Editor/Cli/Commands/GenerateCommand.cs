@@ -68,7 +68,7 @@ namespace LiveDiffusion.Cli.Commands
 
             public Option<int> Steps { get; } = new("--steps") { Description = "Denoising steps.", DefaultValueFactory = _ => 25 };
 
-            public Option<string?> Scheduler { get; } = new("--scheduler") { Description = "Scheduler: ddpm, ddim, pndm, euler, euler-a, dpm++2m, lcm or a diffusers class name (default: dpm++2m for texture models, configured from the model folder; the folder's own for Stable Diffusion)." };
+            public Option<string?> Scheduler { get; } = new("--scheduler") { Description = "Scheduler: ddpm, ddim, pndm, euler, euler-a, dpm++2m, dpm++2m-sde, lcm or a diffusers class name (default: dpm++2m for texture models, configured from the model folder; the folder's own for Stable Diffusion)." };
 
             public Option<float?> Guidance { get; } = new("--guidance") { Description = "Classifier-free guidance scale (default: 1.5 for class-conditional texture models, 7.5 for Stable Diffusion; 1: none)." };
 

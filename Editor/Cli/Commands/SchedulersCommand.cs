@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
+using System.Linq;
 using LiveDiffusion.Schedulers;
 
 namespace LiveDiffusion.Cli.Commands
@@ -11,7 +13,7 @@ namespace LiveDiffusion.Cli.Commands
         {
             var name = new Option<string?>("--name", "-n")
             {
-                Description = "Show one scheduler (class name or short name: ddpm, ddim, pndm, euler, euler-a, dpm++2m, lcm).",
+                Description = "Show one scheduler (class name or short name: ddpm, ddim, pndm, euler, euler-a, dpm++2m, dpm++2m-sde, lcm).",
             };
             var steps = new Option<int>("--timesteps")
             {
@@ -29,15 +31,12 @@ namespace LiveDiffusion.Cli.Commands
                 int count = parse.GetValue(steps);
                 try
                 {
-                    foreach (string className in SchedulerRegistry.Names)
+                    // Every class and variant, or the one asked for (a variant shows its setting).
+                    IEnumerable<string> names = only != null ? new[] { only } : SchedulerRegistry.Names.Concat(SchedulerRegistry.VariantNames);
+                    foreach (string schedulerName in names)
                     {
-                        if (only != null && SchedulerRegistry.Resolve(only) != className)
-                        {
-                            continue;
-                        }
-
-                        SchedulerConfig config = SchedulerRegistry.DefaultConfig(className);
-                        Console.WriteLine("# " + className);
+                        SchedulerConfig config = SchedulerRegistry.DefaultConfig(schedulerName);
+                        Console.WriteLine("# " + SchedulerRegistry.NameOf(config));
                         Console.WriteLine(config.ToJson());
                         if (count > 0)
                         {

@@ -85,7 +85,7 @@ namespace LiveDiffusion.Editor.Evaluation
             }
 
             double generationSeconds = clock.Elapsed.TotalSeconds;
-            return Measure(generated, generatedLabels, data, options, modelName, scheduler.GetType().Name, generationSeconds, total, cancellation);
+            return Measure(generated, generatedLabels, data, options, modelName, SchedulerRegistry.NameOf(scheduler.Config), generationSeconds, total, cancellation);
         }
 
         /// <summary>

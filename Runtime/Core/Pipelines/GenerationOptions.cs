@@ -13,9 +13,10 @@ namespace LiveDiffusion.Pipelines
         public int Height { get; init; }
 
         /// <summary>
-        /// The seed. Image i starts from noise seeded with <c>Seed + i</c>, so with a deterministic scheduler (DDIM,
-        /// Euler, DPM++, PNDM) image i equals a single-image run with seed <c>Seed + i</c>. Stochastic schedulers
-        /// draw their per-step noise from one generator seeded with <c>Seed</c>.
+        /// The seed. Image i starts from noise seeded with <c>Seed + i</c>, and stochastic schedulers (DDPM, Euler
+        /// ancestral, LCM, DPM++ 2M SDE) draw its fresh noise each step from a stream of its own derived from
+        /// <c>Seed + i</c> (<see cref="PerImageNoise"/>), so with any scheduler image i equals a single-image run with
+        /// seed <c>Seed + i</c>.
         /// </summary>
         public ulong Seed { get; init; }
 

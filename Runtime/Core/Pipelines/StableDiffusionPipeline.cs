@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
+using System.Linq;
 using System.Numerics.Tensors;
 using System.Threading;
 using LiveDiffusion.Imaging;
@@ -146,7 +147,8 @@ namespace LiveDiffusion.Pipelines
             }
 
             var input = new DenoiserInput(modelInput) { EncoderHiddenStates = text };
-            var stepNoise = new NoiseGenerator(request.Seed ^ StepSeedSalt);
+            // Each image draws its step noise from a stream of its own, so stochastic schedulers reproduce it alone too.
+            var stepNoise = new PerImageNoise(Enumerable.Range(0, count).Select(i => (request.Seed + (ulong)i) ^ StepSeedSalt));
             var step = new DenoisingStep(latents, predictedOriginal) { Count = timesteps.Count };
             var clock = Stopwatch.StartNew();
             for (int index = 0; index < timesteps.Count; index++)
@@ -218,7 +220,7 @@ namespace LiveDiffusion.Pipelines
             var settings = new List<KeyValuePair<string, string>>
             {
                 Setting("Steps", request.Steps.ToString(CultureInfo.InvariantCulture)),
-                Setting("Sampler", Scheduler.Name),
+                Setting("Sampler", SchedulerRegistry.NameOf(Scheduler.Config)),
                 Setting("CFG scale", request.GuidanceScale.ToString("R", CultureInfo.InvariantCulture)),
                 Setting("Seed", seed.ToString(CultureInfo.InvariantCulture)),
                 Setting("Size", width.ToString(CultureInfo.InvariantCulture) + "x" + height.ToString(CultureInfo.InvariantCulture)),

@@ -37,7 +37,7 @@ namespace LiveDiffusion.Pipelines
         public GeneratedTextures Generate(TextureRequest request, Action<DenoisingStep>? onStep = null, CancellationToken cancellation = default)
         {
             int? label = request.ClassName == null ? (int?)null : _folder.UNet.ClassIndex(request.ClassName);
-            SchedulerConfig config = _folder.Scheduler.ConvertTo(SchedulerRegistry.Resolve(request.Scheduler));
+            SchedulerConfig config = SchedulerRegistry.Configure(_folder.Scheduler, request.Scheduler);
             var pipeline = new UnconditionalPipeline(_denoiser, config.CreateScheduler());
             TensorBuffer result = pipeline.Generate(
                 new GenerationOptions
@@ -72,7 +72,7 @@ namespace LiveDiffusion.Pipelines
             new[]
             {
                 Setting("Steps", request.Steps.ToString(CultureInfo.InvariantCulture)),
-                Setting("Sampler", SchedulerRegistry.Resolve(request.Scheduler)),
+                Setting("Sampler", SchedulerRegistry.NameOf(SchedulerRegistry.Configure(_folder.Scheduler, request.Scheduler))),
                 Setting("CFG scale", request.GuidanceScale.ToString("R", CultureInfo.InvariantCulture)),
                 Setting("Seed", seed.ToString(CultureInfo.InvariantCulture)),
                 Setting("Size", width.ToString(CultureInfo.InvariantCulture) + "x" + height.ToString(CultureInfo.InvariantCulture)),

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using System.Threading;
@@ -57,7 +58,8 @@ namespace LiveDiffusion.Pipelines
                 new NoiseGenerator(options.Seed + (ulong)i).FillGaussian(latents.Item(i));
             }
 
-            var stepNoise = new NoiseGenerator(options.Seed ^ 0x9E3779B97F4A7C15UL);
+            // Each image draws its step noise from a stream of its own, so stochastic schedulers reproduce it alone too.
+            var stepNoise = new PerImageNoise(Enumerable.Range(0, count).Select(i => (options.Seed + (ulong)i) ^ 0x9E3779B97F4A7C15UL));
             Scheduler scheduler = Scheduler;
             scheduler.SetTimesteps(options.Steps);
             TensorPrimitives.Multiply(latents.Span, scheduler.InitNoiseSigma, latents.Span);

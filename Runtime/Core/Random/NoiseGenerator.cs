@@ -11,7 +11,7 @@ namespace LiveDiffusion
     /// no platform math library can change a single bit of the result.
     /// </summary>
     /// <remarks>Not thread-safe: use one generator per thread. Allocates nothing after construction.</remarks>
-    public sealed class NoiseGenerator
+    public sealed class NoiseGenerator : INoiseSource
     {
         private ulong _s0, _s1, _s2, _s3;
         private double _spare;

@@ -53,7 +53,7 @@ namespace LiveDiffusion.Schedulers
         private protected override float[] BuildTimesteps(int numInferenceSteps, double strength) =>
             DiscreteTimesteps.Spaced(_config.NumTrainTimesteps, numInferenceSteps, _config.TimestepSpacing, _config.StepsOffset);
 
-        private protected override void StepCore(TensorBuffer modelOutput, float timestep, TensorBuffer sample, TensorBuffer prevSample, TensorBuffer predictedOriginal, NoiseGenerator? noise)
+        private protected override void StepCore(TensorBuffer modelOutput, float timestep, TensorBuffer sample, TensorBuffer prevSample, TensorBuffer predictedOriginal, INoiseSource? noise)
         {
             // As diffusers: the previous timestep is t − T//n whatever the spacing.
             int prevT = (int)timestep - _config.NumTrainTimesteps / NumInferenceSteps;

@@ -5,7 +5,8 @@ namespace LiveDiffusion.Schedulers
     /// <summary>
     /// DPM-Solver++ multistep (Lu et al. 2022, "DPM-Solver++: Fast Solver for Guided Sampling of Diffusion
     /// Probabilistic Models", algorithm 2), matching diffusers' <c>DPMSolverMultistepScheduler</c> with
-    /// algorithm_type "dpmsolver++", orders 1–2, midpoint or Heun updates, lower-order final steps and optional Karras σ
+    /// algorithm_type "dpmsolver++" (the ODE solver) or "sde-dpmsolver++" (the SDE solver, "DPM++ 2M SDE", which draws
+    /// fresh noise every step), orders 1–2, midpoint or Heun updates, lower-order final steps and optional Karras σ
     /// ("DPM++ 2M Karras"). State between steps is the previous denoised estimate x₀ only.
     /// </summary>
     public sealed class DPMSolverMultistepScheduler : Scheduler
@@ -142,7 +143,7 @@ namespace LiveDiffusion.Schedulers
             _lowerOrderNums = 0;
         }
 
-        private protected override void StepCore(TensorBuffer modelOutput, float timestep, TensorBuffer sample, TensorBuffer prevSample, TensorBuffer predictedOriginal, NoiseGenerator? noise)
+        private protected override void StepCore(TensorBuffer modelOutput, float timestep, TensorBuffer sample, TensorBuffer prevSample, TensorBuffer predictedOriginal, INoiseSource? noise)
         {
             if (_currentDenoised == null || !_currentDenoised.HasShapeOf(sample))
             {
@@ -163,13 +164,14 @@ namespace LiveDiffusion.Schedulers
             ConvertModelOutput(modelOutput, sample, m0);
             m0.CopyTo(predictedOriginal);
 
+            TensorBuffer? fresh = _config.AlgorithmType == DPMSolverAlgorithmType.SdeDpmSolverPlusPlus ? DrawNoise(sample, noise) : null;
             if (_config.SolverOrder == 1 || _lowerOrderNums < 1 || lowerOrderFinal)
             {
-                FirstOrderUpdate(m0, sample, prevSample);
+                FirstOrderUpdate(m0, sample, fresh, prevSample);
             }
             else
             {
-                SecondOrderUpdate(m0, m1, sample, prevSample);
+                SecondOrderUpdate(m0, m1, sample, fresh, prevSample);
             }
 
             if (_lowerOrderNums < _config.SolverOrder)
@@ -201,18 +203,35 @@ namespace LiveDiffusion.Schedulers
             }
         }
 
-        /// <summary>DPM-Solver++(1), i.e. DDIM in data-prediction form: x_t = (σ_t/σ_s)·x − α_t·(e^{−h} − 1)·x₀.</summary>
-        private void FirstOrderUpdate(TensorBuffer x0, TensorBuffer sample, TensorBuffer prevSample)
+        /// <summary>
+        /// DPM-Solver++(1), i.e. DDIM in data-prediction form: x_t = (σ_t/σ_s)·x − α_t·(e^{−h} − 1)·x₀. The SDE form
+        /// (<paramref name="fresh"/> given): x_t = (σ_t/σ_s)·e^{−h}·x + α_t·(1 − e^{−2h})·x₀ + σ_t·√(1 − e^{−2h})·z.
+        /// </summary>
+        private void FirstOrderUpdate(TensorBuffer x0, TensorBuffer sample, TensorBuffer? fresh, TensorBuffer prevSample)
         {
             AlphaSigma(_sigmas[StepIndex + 1], out double alphaT, out double sigmaT);
             AlphaSigma(_sigmas[StepIndex], out double alphaS, out double sigmaS);
             double h = Lambda(alphaT, sigmaT) - Lambda(alphaS, sigmaS);
-            double expm = Math.Exp(-h) - 1.0;
-            SpanMath.Combine(sample.Span, (float)(sigmaT / sigmaS), x0.Span, (float)(-alphaT * expm), prevSample.Span);
+            if (fresh == null)
+            {
+                double expm = Math.Exp(-h) - 1.0;
+                SpanMath.Combine(sample.Span, (float)(sigmaT / sigmaS), x0.Span, (float)(-alphaT * expm), prevSample.Span);
+                return;
+            }
+
+            double decay = Math.Exp(-2.0 * h);
+            SpanMath.Combine(
+                sample.Span, (float)(sigmaT / sigmaS * Math.Exp(-h)),
+                x0.Span, (float)(alphaT * (1.0 - decay)),
+                fresh.Span, (float)(sigmaT * Math.Sqrt(1.0 - decay)),
+                prevSample.Span);
         }
 
-        /// <summary>DPM-Solver++(2M): D0 = m0, D1 = (m0 − m1)/r0; midpoint or Heun correction.</summary>
-        private void SecondOrderUpdate(TensorBuffer m0, TensorBuffer m1, TensorBuffer sample, TensorBuffer prevSample)
+        /// <summary>
+        /// DPM-Solver++(2M): D0 = m0, D1 = (m0 − m1)/r0; midpoint or Heun correction. The SDE form replaces e^{−h} by
+        /// e^{−2h} in the x₀ terms, contracts the sample by a further e^{−h} and adds σ_t·√(1 − e^{−2h})·z.
+        /// </summary>
+        private void SecondOrderUpdate(TensorBuffer m0, TensorBuffer m1, TensorBuffer sample, TensorBuffer? fresh, TensorBuffer prevSample)
         {
             AlphaSigma(_sigmas[StepIndex + 1], out double alphaT, out double sigmaT);
             AlphaSigma(_sigmas[StepIndex], out double alphaS0, out double sigmaS0);
@@ -223,17 +242,35 @@ namespace LiveDiffusion.Schedulers
             double h = lambdaT - lambdaS0;
             double h0 = lambdaS0 - lambdaS1;
             double r0 = h0 / h;
-            double expm = Math.Exp(-h) - 1.0;
-            double sampleCoeff = sigmaT / sigmaS0;
-            double d0Coeff = -alphaT * expm;
-            double d1Coeff = _config.SolverType == DPMSolverSolverType.Midpoint
-                ? -0.5 * alphaT * expm
-                : alphaT * (expm / h + 1.0);
+            bool midpoint = _config.SolverType == DPMSolverSolverType.Midpoint;
+            double sampleCoeff, d0Coeff, d1Coeff;
+            if (fresh == null)
+            {
+                double expm = Math.Exp(-h) - 1.0;
+                sampleCoeff = sigmaT / sigmaS0;
+                d0Coeff = -alphaT * expm;
+                d1Coeff = midpoint ? -0.5 * alphaT * expm : alphaT * (expm / h + 1.0);
+            }
+            else
+            {
+                double oneMinusDecay = 1.0 - Math.Exp(-2.0 * h);
+                sampleCoeff = sigmaT / sigmaS0 * Math.Exp(-h);
+                d0Coeff = alphaT * oneMinusDecay;
+                d1Coeff = midpoint ? 0.5 * alphaT * oneMinusDecay : alphaT * (oneMinusDecay / (-2.0 * h) + 1.0);
+            }
 
             // D1 = (m0 − m1)/r0, folded into the coefficients of m0 and m1.
             double m0Coeff = d0Coeff + d1Coeff / r0;
             double m1Coeff = -d1Coeff / r0;
-            SpanMath.Combine(sample.Span, (float)sampleCoeff, m0.Span, (float)m0Coeff, m1.Span, (float)m1Coeff, prevSample.Span);
+            if (fresh == null)
+            {
+                SpanMath.Combine(sample.Span, (float)sampleCoeff, m0.Span, (float)m0Coeff, m1.Span, (float)m1Coeff, prevSample.Span);
+            }
+            else
+            {
+                double noiseCoeff = sigmaT * Math.Sqrt(1.0 - Math.Exp(-2.0 * h));
+                SpanMath.Combine(sample.Span, (float)sampleCoeff, m0.Span, (float)m0Coeff, m1.Span, (float)m1Coeff, fresh.Span, (float)noiseCoeff, prevSample.Span);
+            }
         }
 
         private static double Lambda(double alpha, double sigma) => Math.Log(alpha) - Math.Log(sigma);

@@ -12,9 +12,10 @@ namespace LiveDiffusion.Schedulers
             ConfigNames.Pair("heun", DPMSolverSolverType.Heun),
         };
 
-        private static readonly IReadOnlyList<KeyValuePair<string, string>> AlgorithmTypes = new[]
+        internal static readonly IReadOnlyList<KeyValuePair<string, DPMSolverAlgorithmType>> AlgorithmTypes = new[]
         {
-            ConfigNames.Pair("dpmsolver++", "dpmsolver++"),
+            ConfigNames.Pair("dpmsolver++", DPMSolverAlgorithmType.DpmSolverPlusPlus),
+            ConfigNames.Pair("sde-dpmsolver++", DPMSolverAlgorithmType.SdeDpmSolverPlusPlus),
         };
 
         /// <summary>Creates the default configuration (DPM++ 2M).</summary>
@@ -31,7 +32,7 @@ namespace LiveDiffusion.Schedulers
             reader.RejectIfTrue(ClassName, "use_beta_sigmas", "remove it or use use_karras_sigmas");
             reader.RejectIfTrue(ClassName, "use_flow_sigmas", "flow-matching models are not supported");
             SolverOrder = reader.Int("solver_order", 2);
-            reader.Enum("algorithm_type", "dpmsolver++", AlgorithmTypes);
+            AlgorithmType = reader.Enum("algorithm_type", DPMSolverAlgorithmType.DpmSolverPlusPlus, AlgorithmTypes);
             SolverType = reader.Enum("solver_type", DPMSolverSolverType.Midpoint, SolverTypes);
             LowerOrderFinal = reader.Bool("lower_order_final", true);
             EulerAtFinal = reader.Bool("euler_at_final", false);
@@ -50,6 +51,9 @@ namespace LiveDiffusion.Schedulers
 
         /// <summary><c>solver_order</c>: 1 or 2 (2 = DPM++ 2M, the usual choice for guided sampling).</summary>
         public int SolverOrder { get; init; }
+
+        /// <summary><c>algorithm_type</c>: the ODE solver (<c>dpmsolver++</c>) or the SDE solver (<c>sde-dpmsolver++</c>, draws fresh noise every step).</summary>
+        public DPMSolverAlgorithmType AlgorithmType { get; init; }
 
         /// <summary><c>solver_type</c>: the second-order update.</summary>
         public DPMSolverSolverType SolverType { get; init; }
@@ -87,7 +91,7 @@ namespace LiveDiffusion.Schedulers
         private protected override void WriteSpecific(IDictionary<string, JsonNode?> values)
         {
             values["solver_order"] = SolverOrder;
-            values["algorithm_type"] = "dpmsolver++";
+            values["algorithm_type"] = ConfigNames.Name(AlgorithmTypes, AlgorithmType);
             values["solver_type"] = ConfigNames.Name(SolverTypes, SolverType);
             values["lower_order_final"] = LowerOrderFinal;
             values["euler_at_final"] = EulerAtFinal;

@@ -40,7 +40,7 @@ namespace LiveDiffusion.Schedulers
             return timesteps;
         }
 
-        private protected override void StepCore(TensorBuffer modelOutput, float timestep, TensorBuffer sample, TensorBuffer prevSample, TensorBuffer predictedOriginal, NoiseGenerator? noise)
+        private protected override void StepCore(TensorBuffer modelOutput, float timestep, TensorBuffer sample, TensorBuffer prevSample, TensorBuffer predictedOriginal, INoiseSource? noise)
         {
             double sigmaFrom = CurrentSigma;
             double sigmaTo = NextSigma;

@@ -93,7 +93,7 @@ namespace LiveDiffusion.Schedulers
             return timesteps;
         }
 
-        private protected override void StepCore(TensorBuffer modelOutput, float timestep, TensorBuffer sample, TensorBuffer prevSample, TensorBuffer predictedOriginal, NoiseGenerator? noise)
+        private protected override void StepCore(TensorBuffer modelOutput, float timestep, TensorBuffer sample, TensorBuffer prevSample, TensorBuffer predictedOriginal, INoiseSource? noise)
         {
             double sigma = CurrentSigma;
             double gamma = STMin <= sigma && sigma <= STMax ? Math.Min(SChurn / (Sigmas.Length - 1), Math.Sqrt(2) - 1) : 0.0;

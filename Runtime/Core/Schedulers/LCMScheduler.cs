@@ -59,7 +59,7 @@ namespace LiveDiffusion.Schedulers
 
         private protected override int InitialStepIndex(float timestep) => IndexForTimestep(timestep);
 
-        private protected override void StepCore(TensorBuffer modelOutput, float timestep, TensorBuffer sample, TensorBuffer prevSample, TensorBuffer predictedOriginal, NoiseGenerator? noise)
+        private protected override void StepCore(TensorBuffer modelOutput, float timestep, TensorBuffer sample, TensorBuffer prevSample, TensorBuffer predictedOriginal, INoiseSource? noise)
         {
             float[] all = AllTimesteps;
             int prevIndex = StepIndex + 1;

@@ -147,7 +147,7 @@ namespace LiveDiffusion.Schedulers
 
         private protected override int InitialStepIndex(float timestep) => BeginIndex;
 
-        private protected override void StepCore(TensorBuffer modelOutput, float timestep, TensorBuffer sample, TensorBuffer prevSample, TensorBuffer predictedOriginal, NoiseGenerator? noise)
+        private protected override void StepCore(TensorBuffer modelOutput, float timestep, TensorBuffer sample, TensorBuffer prevSample, TensorBuffer predictedOriginal, INoiseSource? noise)
         {
             EnsureBuffers(sample);
             if (_counter < _prkCount && !_config.SkipPrkSteps)

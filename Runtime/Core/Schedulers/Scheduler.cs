@@ -124,7 +124,7 @@ namespace LiveDiffusion.Schedulers
         /// <param name="noise">Source of fresh noise for stochastic samplers (DDPM, Euler ancestral, LCM, DDIM with η &gt; 0); may be null for the others.</param>
         /// <exception cref="InvalidOperationException"><see cref="SetTimesteps(int)"/> was not called, the schedule is exhausted, or a stochastic step has no noise source.</exception>
         /// <exception cref="ArgumentException">Buffer shapes differ or buffers alias where they must not.</exception>
-        public void Step(TensorBuffer modelOutput, float timestep, TensorBuffer sample, TensorBuffer prevSample, TensorBuffer predictedOriginal, NoiseGenerator? noise = null)
+        public void Step(TensorBuffer modelOutput, float timestep, TensorBuffer sample, TensorBuffer prevSample, TensorBuffer predictedOriginal, INoiseSource? noise = null)
         {
             if (_timesteps.Length == 0)
             {
@@ -184,7 +184,7 @@ namespace LiveDiffusion.Schedulers
         }
 
         /// <summary>Performs the step at <see cref="StepIndex"/>; arguments are already validated.</summary>
-        private protected abstract void StepCore(TensorBuffer modelOutput, float timestep, TensorBuffer sample, TensorBuffer prevSample, TensorBuffer predictedOriginal, NoiseGenerator? noise);
+        private protected abstract void StepCore(TensorBuffer modelOutput, float timestep, TensorBuffer sample, TensorBuffer prevSample, TensorBuffer predictedOriginal, INoiseSource? noise);
 
         /// <summary>
         /// The step index for the first call: the begin index when the caller starts where <see cref="Timesteps"/>
@@ -250,11 +250,11 @@ namespace LiveDiffusion.Schedulers
         }
 
         /// <summary>A scratch buffer for fresh noise, allocated once per shape.</summary>
-        private protected TensorBuffer DrawNoise(TensorBuffer like, NoiseGenerator? noise)
+        private protected TensorBuffer DrawNoise(TensorBuffer like, INoiseSource? noise)
         {
             if (noise == null)
             {
-                throw new InvalidOperationException($"{Name} draws fresh noise in this step: pass a NoiseGenerator to Step.");
+                throw new InvalidOperationException($"{Name} draws fresh noise in this step: pass a noise source to Step (a NoiseGenerator, or PerImageNoise for a batch).");
             }
 
             if (_noise == null || !_noise.HasShapeOf(like))

@@ -141,8 +141,17 @@ namespace LiveDiffusion.Schedulers
         }
 
         /// <summary>The configuration as indented JSON text.</summary>
-        /// <remarks>Infinite values are written as Python's json module writes them (<c>-Infinity</c>), so diffusers reads them back.</remarks>
-        public string ToJson() => ToJsonObject().ToJsonString(new JsonSerializerOptions { WriteIndented = true }).Replace(": \"-inf\"", ": -Infinity");
+        /// <remarks>
+        /// Infinite values are written as Python's json module writes them (<c>-Infinity</c>), so diffusers reads them back;
+        /// characters are written as they are (<c>"dpmsolver++"</c>, not <c>"dpmsolver\u002B\u002B"</c>).
+        /// </remarks>
+        public string ToJson() => ToJsonObject().ToJsonString(JsonWriting).Replace(": \"-inf\"", ": -Infinity");
+
+        private static readonly JsonSerializerOptions JsonWriting = new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
 
         /// <summary>Writes the configuration to <paramref name="path"/> atomically (temporary file, flush, rename).</summary>
         public void Save(string path) => LiveDiffusion.IO.AtomicFile.WriteAllText(path, ToJson() + "\n");

@@ -34,14 +34,27 @@ namespace LiveDiffusion.Schedulers
             ["lcm"] = "LCMScheduler",
         };
 
+        /// <summary>
+        /// Short names for a scheduler class with one setting changed from the model's configuration, e.g. the SDE
+        /// form of DPM-Solver++. The first name of each is the one recipes record.
+        /// </summary>
+        private static readonly Dictionary<string, Variant> Variants = new Dictionary<string, Variant>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["dpm++2m-sde"] = new Variant("dpm++2m-sde", "DPMSolverMultistepScheduler", "algorithm_type", "sde-dpmsolver++"),
+            ["dpmpp-2m-sde"] = new Variant("dpm++2m-sde", "DPMSolverMultistepScheduler", "algorithm_type", "sde-dpmsolver++"),
+        };
+
         /// <summary>The diffusers class names, in a stable order.</summary>
         public static IReadOnlyList<string> Names { get; } = Factories.Keys.ToArray();
 
-        /// <summary>The default configuration of the named scheduler.</summary>
-        /// <exception cref="SchedulerConfigException">The name is unknown.</exception>
-        public static SchedulerConfig DefaultConfig(string name) => Create(Resolve(name), new JsonObject(), "defaults");
+        /// <summary>The short names of the variants (a class with one setting changed, e.g. <c>dpm++2m-sde</c>).</summary>
+        public static IReadOnlyList<string> VariantNames { get; } = Variants.Values.Select(v => v.Name).Distinct().ToArray();
 
-        /// <summary>Maps a class name or short alias (ddim, euler-a, dpm++2m, …) to the class name.</summary>
+        /// <summary>The default configuration of the named scheduler (a variant's with its setting).</summary>
+        /// <exception cref="SchedulerConfigException">The name is unknown.</exception>
+        public static SchedulerConfig DefaultConfig(string name) => Configure(Create(Resolve(name), new JsonObject(), "defaults"), name);
+
+        /// <summary>Maps a class name or short alias (ddim, euler-a, dpm++2m, dpm++2m-sde, …) to the class name.</summary>
         /// <exception cref="SchedulerConfigException">The name is unknown; the message lists the known ones.</exception>
         public static string Resolve(string name)
         {
@@ -55,7 +68,49 @@ namespace LiveDiffusion.Schedulers
                 return className;
             }
 
-            throw new SchedulerConfigException($"Unknown scheduler '{name}'. Known: {string.Join(", ", Names)} (or short names: {string.Join(", ", Aliases.Keys)}).");
+            if (Variants.TryGetValue(name, out Variant? variant))
+            {
+                return variant.ClassName;
+            }
+
+            throw new SchedulerConfigException($"Unknown scheduler '{name}'. Known: {string.Join(", ", Names)} (or short names: {string.Join(", ", Aliases.Keys.Concat(Variants.Keys))}).");
+        }
+
+        /// <summary>
+        /// The name a recipe records for <paramref name="config"/>: its class name, or the short name of the variant it
+        /// is (e.g. <c>dpm++2m-sde</c>, where the class alone would not say which form ran). <see cref="Resolve"/> and
+        /// <see cref="Configure"/> take it back.
+        /// </summary>
+        public static string NameOf(SchedulerConfig config)
+        {
+            JsonObject json = config.ToJsonObject();
+            foreach (Variant variant in Variants.Values)
+            {
+                if (variant.ClassName == config.ClassName && json[variant.Key]?.GetValueKind() == System.Text.Json.JsonValueKind.String && (string?)json[variant.Key] == variant.Value)
+                {
+                    return variant.Name;
+                }
+            }
+
+            return config.ClassName;
+        }
+
+        /// <summary>
+        /// A model's scheduler configuration as a configuration of the scheduler <paramref name="name"/> (class name or
+        /// short name), the way diffusers' <c>from_config</c> swaps schedulers; a variant also sets its one key.
+        /// </summary>
+        /// <exception cref="SchedulerConfigException">The name is unknown, or a carried-over value is invalid for it.</exception>
+        public static SchedulerConfig Configure(SchedulerConfig modelConfig, string name)
+        {
+            SchedulerConfig converted = modelConfig.ConvertTo(Resolve(name));
+            if (!Variants.TryGetValue(name, out Variant? variant))
+            {
+                return converted;
+            }
+
+            JsonObject json = converted.ToJsonObject();
+            json[variant.Key] = variant.Value;
+            return Create(variant.ClassName, json, $"{converted.ClassName} configuration as '{variant.Name}'");
         }
 
         internal static SchedulerConfig Create(string className, JsonObject json, string origin)
@@ -67,5 +122,7 @@ namespace LiveDiffusion.Schedulers
 
             return factory(new ConfigReader(json, origin));
         }
+
+        private sealed record Variant(string Name, string ClassName, string Key, string Value);
     }
 }

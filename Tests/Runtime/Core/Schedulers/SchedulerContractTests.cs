@@ -9,10 +9,10 @@ namespace LiveDiffusion.Tests.Schedulers
     /// <summary>One contract, run against every scheduler in <see cref="SchedulerRegistry"/>.</summary>
     public sealed class SchedulerContractTests
     {
-        public static IEnumerable<object[]> AllSchedulers() => SchedulerRegistry.Names.Select(n => new object[] { n });
+        public static IEnumerable<object[]> AllSchedulers() => SchedulerRegistry.Names.Concat(SchedulerRegistry.VariantNames).Select(n => new object[] { n });
 
         public static IEnumerable<object[]> AllSchedulersAndStepCounts() =>
-            from name in SchedulerRegistry.Names
+            from name in SchedulerRegistry.Names.Concat(SchedulerRegistry.VariantNames)
             from steps in new[] { 1, 4, 10, 25, 50 }
             select new object[] { name, steps };
 
@@ -103,7 +103,7 @@ namespace LiveDiffusion.Tests.Schedulers
             Assert.Equal(a, b);
 
             float[] c = RunLoop(SchedulerRegistry.DefaultConfig(name).CreateScheduler(), 6, new NoiseGenerator(43), out _);
-            bool stochastic = name is "DDPMScheduler" or "EulerAncestralDiscreteScheduler" or "LCMScheduler";
+            bool stochastic = name is "DDPMScheduler" or "EulerAncestralDiscreteScheduler" or "LCMScheduler" or "dpm++2m-sde";
             Assert.Equal(stochastic, !a.SequenceEqual(c));
         }
 

@@ -36,22 +36,29 @@ namespace LiveDiffusion.Torch.Tests.Pipelines
 
         private UnconditionalPipeline Pipeline(string scheduler = "ddim") => new UnconditionalPipeline(_denoiser, SchedulerRegistry.DefaultConfig(scheduler).CreateScheduler());
 
-        [Fact]
-        public void SameSeedSameImagesAndBatchItemsEqualSingleRunsWithSeedPlusIndex()
+        /// <summary>Deterministic and stochastic schedulers alike: stochastic ones draw each image's step noise from its own stream.</summary>
+        [Theory]
+        [InlineData("ddim")]
+        [InlineData("ddpm")]
+        [InlineData("euler-a")]
+        [InlineData("dpm++2m-sde")]
+        public void SameSeedSameImagesAndBatchItemsEqualSingleRunsWithSeedPlusIndex(string scheduler)
         {
-            TensorBuffer batch = Pipeline().Generate(new GenerationOptions { Count = 3, Seed = 40, Steps = 4, ClassLabel = 1 });
-            TensorBuffer again = Pipeline().Generate(new GenerationOptions { Count = 3, Seed = 40, Steps = 4, ClassLabel = 1 });
+            TensorBuffer batch = Pipeline(scheduler).Generate(new GenerationOptions { Count = 3, Seed = 40, Steps = 4, ClassLabel = 1 });
+            TensorBuffer again = Pipeline(scheduler).Generate(new GenerationOptions { Count = 3, Seed = 40, Steps = 4, ClassLabel = 1 });
             Assert.Equal(batch.Array, again.Array);
 
-            TensorBuffer third = Pipeline().Generate(new GenerationOptions { Count = 1, Seed = 42, Steps = 4, ClassLabel = 1 });
+            TensorBuffer third = Pipeline(scheduler).Generate(new GenerationOptions { Count = 1, Seed = 42, Steps = 4, ClassLabel = 1 });
             float diff = 0;
             for (int i = 0; i < third.Length; i++)
             {
                 diff = Math.Max(diff, Math.Abs(third.Span[i] - batch.Item(2)[i]));
             }
 
-            Assert.True(diff < 1e-4f, $"item 2 of the batch differs from seed 42 alone by {diff}");
-            TensorBuffer other = Pipeline().Generate(new GenerationOptions { Count = 1, Seed = 43, Steps = 4, ClassLabel = 1 });
+            // Batched and single convolutions round differently in float32 (~1e-4 after the σ-scaled steps of Euler
+            // ancestral and the SDE); a different noise stream would differ by O(1), as seed 43 below does.
+            Assert.True(diff < 1e-3f, $"item 2 of the batch differs from seed 42 alone by {diff}");
+            TensorBuffer other = Pipeline(scheduler).Generate(new GenerationOptions { Count = 1, Seed = 43, Steps = 4, ClassLabel = 1 });
             Assert.NotEqual(third.Array, other.Array);
         }
 
