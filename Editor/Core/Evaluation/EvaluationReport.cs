@@ -64,6 +64,7 @@ namespace LiveDiffusion.Editor.Evaluation
             WriteIndented = true,
             PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,   // "dpm++2m", not "dpm\u002B\u002B2m"
         };
 
         /// <summary>The model folder (or a description of the denoiser); with <see cref="FromImages"/>, the images' folder.</summary>

@@ -29,17 +29,18 @@ namespace LiveDiffusion.Schedulers
             ["euler"] = "EulerDiscreteScheduler",
             ["euler-a"] = "EulerAncestralDiscreteScheduler",
             ["euler-ancestral"] = "EulerAncestralDiscreteScheduler",
-            ["dpm++2m"] = "DPMSolverMultistepScheduler",
-            ["dpmpp-2m"] = "DPMSolverMultistepScheduler",
             ["lcm"] = "LCMScheduler",
         };
 
         /// <summary>
-        /// Short names for a scheduler class with one setting changed from the model's configuration, e.g. the SDE
-        /// form of DPM-Solver++. The first name of each is the one recipes record.
+        /// Short names for a scheduler class with one setting fixed, whatever the model's configuration says: the ODE
+        /// and the SDE form of DPM-Solver++ (so <c>dpm++2m</c> runs the ODE even for a model saved with the SDE). The
+        /// first name of each is the one recipes record.
         /// </summary>
         private static readonly Dictionary<string, Variant> Variants = new Dictionary<string, Variant>(StringComparer.OrdinalIgnoreCase)
         {
+            ["dpm++2m"] = new Variant("dpm++2m", "DPMSolverMultistepScheduler", "algorithm_type", "dpmsolver++"),
+            ["dpmpp-2m"] = new Variant("dpm++2m", "DPMSolverMultistepScheduler", "algorithm_type", "dpmsolver++"),
             ["dpm++2m-sde"] = new Variant("dpm++2m-sde", "DPMSolverMultistepScheduler", "algorithm_type", "sde-dpmsolver++"),
             ["dpmpp-2m-sde"] = new Variant("dpm++2m-sde", "DPMSolverMultistepScheduler", "algorithm_type", "sde-dpmsolver++"),
         };
@@ -47,7 +48,7 @@ namespace LiveDiffusion.Schedulers
         /// <summary>The diffusers class names, in a stable order.</summary>
         public static IReadOnlyList<string> Names { get; } = Factories.Keys.ToArray();
 
-        /// <summary>The short names of the variants (a class with one setting changed, e.g. <c>dpm++2m-sde</c>).</summary>
+        /// <summary>The short names of the variants (a class with one setting fixed, e.g. <c>dpm++2m-sde</c>).</summary>
         public static IReadOnlyList<string> VariantNames { get; } = Variants.Values.Select(v => v.Name).Distinct().ToArray();
 
         /// <summary>The default configuration of the named scheduler (a variant's with its setting).</summary>
@@ -77,9 +78,9 @@ namespace LiveDiffusion.Schedulers
         }
 
         /// <summary>
-        /// The name a recipe records for <paramref name="config"/>: its class name, or the short name of the variant it
-        /// is (e.g. <c>dpm++2m-sde</c>, where the class alone would not say which form ran). <see cref="Resolve"/> and
-        /// <see cref="Configure"/> take it back.
+        /// The name a recipe records for <paramref name="config"/>: the short name of the variant it is (e.g.
+        /// <c>dpm++2m</c> or <c>dpm++2m-sde</c>, where the class alone would not say which form ran), else its class
+        /// name. <see cref="Resolve"/> and <see cref="Configure"/> take it back.
         /// </summary>
         public static string NameOf(SchedulerConfig config)
         {
@@ -97,7 +98,8 @@ namespace LiveDiffusion.Schedulers
 
         /// <summary>
         /// A model's scheduler configuration as a configuration of the scheduler <paramref name="name"/> (class name or
-        /// short name), the way diffusers' <c>from_config</c> swaps schedulers; a variant also sets its one key.
+        /// short name), the way diffusers' <c>from_config</c> swaps schedulers; a variant also sets its one key (a class
+        /// name carries the model's value of it over, as from_config does).
         /// </summary>
         /// <exception cref="SchedulerConfigException">The name is unknown, or a carried-over value is invalid for it.</exception>
         public static SchedulerConfig Configure(SchedulerConfig modelConfig, string name)

@@ -133,10 +133,13 @@ namespace LiveDiffusion.Tests.Schedulers
 
             var ode = (DPMSolverMultistepSchedulerConfig)SchedulerRegistry.Configure(model, "dpm++2m");
             Assert.Equal(DPMSolverAlgorithmType.DpmSolverPlusPlus, ode.AlgorithmType);
-            Assert.Equal("DPMSolverMultistepScheduler", SchedulerRegistry.NameOf(ode));
+            Assert.Equal("dpm++2m", SchedulerRegistry.NameOf(ode));
 
-            // A saved SDE configuration converted to another class by its class name keeps what it is.
-            Assert.Equal("dpm++2m-sde", SchedulerRegistry.NameOf(SchedulerConfig.Parse(sde.ToJson())));
+            // A model saved with the SDE: its class name keeps the SDE (as diffusers' from_config), the short names pick.
+            SchedulerConfig saved = SchedulerConfig.Parse(sde.ToJson());
+            Assert.Equal("dpm++2m-sde", SchedulerRegistry.NameOf(SchedulerRegistry.Configure(saved, "DPMSolverMultistepScheduler")));
+            Assert.Equal("dpm++2m", SchedulerRegistry.NameOf(SchedulerRegistry.Configure(saved, "dpm++2m")));
+            Assert.Equal("EulerDiscreteScheduler", SchedulerRegistry.NameOf(SchedulerRegistry.Configure(saved, "euler")));
         }
 
         private static void Scale(double sigma, out double alpha, out double sigmaT)
