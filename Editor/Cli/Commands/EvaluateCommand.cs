@@ -114,7 +114,7 @@ namespace LiveDiffusion.Cli.Commands
             ModelFolder folder = ModelFolder.Open(modelPath);
             UNet2DConfig unet = folder.UNet;
             Scheduler sampler = SchedulerRegistry.Configure(folder.Scheduler, schedulerName).CreateScheduler();
-            string schedulerClass = SchedulerRegistry.NameOf(sampler.Config);
+            string samplerName = SchedulerRegistry.NameOf(sampler.Config);
             string taesdPath = TaesdLocator.Find(taesdFolder, Environment.CurrentDirectory, Environment.GetEnvironmentVariable(TaesdLocator.SharedDataVariable));
 
             if (classConditional && !unet.IsClassConditional)
@@ -152,7 +152,7 @@ namespace LiveDiffusion.Cli.Commands
             using TaesdEncoder encoder = TaesdEncoder.Load(Path.Combine(taesdPath, TaesdEncoder.WeightsFileName));
             PaddingMode? paddingOverride = padding switch { "zeros" => PaddingMode.Zeros, "circular" => PaddingMode.Circular, _ => null };
             using var denoiser = new TorchDenoiser(UNet2D.Load(folder.UNetFolder, paddingOverride), ownsModel: true, folder.Scheduler.PredictionType);
-            say($"model: {folder.Path} ({denoiser.Info.Name}, {folder.Scheduler.PredictionType} prediction{(paddingOverride.HasValue ? $", run with {padding} padding" : string.Empty)}{(tileByRolling ? ", latents rolled every step" : string.Empty)}); {count} images, {steps} steps of {schedulerClass}, seed {seed}; TAESD from {taesdPath}");
+            say($"model: {folder.Path} ({denoiser.Info.Name}, {folder.Scheduler.PredictionType} prediction{(paddingOverride.HasValue ? $", run with {padding} padding" : string.Empty)}{(tileByRolling ? ", latents rolled every step" : string.Empty)}); {count} images, {steps} steps of {samplerName}, seed {seed}; TAESD from {taesdPath}");
 
             var evaluator = new ModelEvaluator(new TaesdFeatureExtractor(encoder, batchSize: 32));
             evaluator.Progress += m => Console.Error.WriteLine(m);

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
-using System.Linq;
 using System.Numerics.Tensors;
 using System.Threading;
 using LiveDiffusion.Imaging;
@@ -24,7 +23,6 @@ namespace LiveDiffusion.Pipelines
         public const int LatentChannels = 4;
 
         private const ulong OffsetSeedSalt = 0xD1B54A32D192ED03UL;
-        private const ulong StepSeedSalt = 0x9E3779B97F4A7C15UL;
 
         private readonly ClipTokenizer _tokenizer;
         private readonly ITextEncoder _textEncoder;
@@ -96,10 +94,7 @@ namespace LiveDiffusion.Pipelines
             // 4. Latents: seeded noise per image, or the init image's latents noised to the first timestep.
             var latents = new TensorBuffer(count, LatentChannels, latentHeight, latentWidth);
             var noise = latents.CreateLike();
-            for (int i = 0; i < count; i++)
-            {
-                new NoiseGenerator(request.Seed + (ulong)i).FillGaussian(noise.Item(i));
-            }
+            PerImageNoise.ForImages(request.Seed, count).FillGaussian(noise.Span);
 
             TensorBuffer? initLatents = init != null ? EncodeImage(init, count, mask: null) : null;
             if (initLatents == null)
@@ -148,7 +143,7 @@ namespace LiveDiffusion.Pipelines
 
             var input = new DenoiserInput(modelInput) { EncoderHiddenStates = text };
             // Each image draws its step noise from a stream of its own, so stochastic schedulers reproduce it alone too.
-            var stepNoise = new PerImageNoise(Enumerable.Range(0, count).Select(i => (request.Seed + (ulong)i) ^ StepSeedSalt));
+            var stepNoise = PerImageNoise.ForSteps(request.Seed, count);
             var step = new DenoisingStep(latents, predictedOriginal) { Count = timesteps.Count };
             var clock = Stopwatch.StartNew();
             for (int index = 0; index < timesteps.Count; index++)

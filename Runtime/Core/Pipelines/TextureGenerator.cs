@@ -59,20 +59,23 @@ namespace LiveDiffusion.Pipelines
             for (int i = 0; i < result.Batch; i++)
             {
                 images[i] = ImageConversion.ToImage(result, i);
-                recipes[i] = Recipe(request, request.Seed + (ulong)i, result.Width, result.Height);
+                recipes[i] = Recipe(request, SchedulerRegistry.NameOf(config), request.Seed + (ulong)i, result.Width, result.Height);
             }
 
             return new GeneratedTextures(images, recipes, result);
         }
 
         /// <summary>The recipe of one texture in the widely used <c>parameters</c> text form (see <see cref="GenerationRecipe"/>).</summary>
-        public string Recipe(TextureRequest request, ulong seed, int width, int height) => new GenerationRecipe(
+        public string Recipe(TextureRequest request, ulong seed, int width, int height) =>
+            Recipe(request, SchedulerRegistry.NameOf(SchedulerRegistry.Configure(_folder.Scheduler, request.Scheduler)), seed, width, height);
+
+        private string Recipe(TextureRequest request, string sampler, ulong seed, int width, int height) => new GenerationRecipe(
             request.ClassName ?? "texture",
             null,
             new[]
             {
                 Setting("Steps", request.Steps.ToString(CultureInfo.InvariantCulture)),
-                Setting("Sampler", SchedulerRegistry.NameOf(SchedulerRegistry.Configure(_folder.Scheduler, request.Scheduler))),
+                Setting("Sampler", sampler),
                 Setting("CFG scale", request.GuidanceScale.ToString("R", CultureInfo.InvariantCulture)),
                 Setting("Seed", seed.ToString(CultureInfo.InvariantCulture)),
                 Setting("Size", width.ToString(CultureInfo.InvariantCulture) + "x" + height.ToString(CultureInfo.InvariantCulture)),

@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using System.Threading;
@@ -53,13 +52,10 @@ namespace LiveDiffusion.Pipelines
             }
 
             var latents = new TensorBuffer(count, info.InChannels, height, width);
-            for (int i = 0; i < count; i++)
-            {
-                new NoiseGenerator(options.Seed + (ulong)i).FillGaussian(latents.Item(i));
-            }
+            PerImageNoise.ForImages(options.Seed, count).FillGaussian(latents.Span);
 
             // Each image draws its step noise from a stream of its own, so stochastic schedulers reproduce it alone too.
-            var stepNoise = new PerImageNoise(Enumerable.Range(0, count).Select(i => (options.Seed + (ulong)i) ^ 0x9E3779B97F4A7C15UL));
+            var stepNoise = PerImageNoise.ForSteps(options.Seed, count);
             Scheduler scheduler = Scheduler;
             scheduler.SetTimesteps(options.Steps);
             TensorPrimitives.Multiply(latents.Span, scheduler.InitNoiseSigma, latents.Span);

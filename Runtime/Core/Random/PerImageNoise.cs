@@ -12,6 +12,9 @@ namespace LiveDiffusion
     /// </summary>
     public sealed class PerImageNoise : INoiseSource
     {
+        /// <summary>Mixed into the step streams' seeds so they are independent of the starting noise.</summary>
+        private const ulong StepSeedSalt = 0x9E3779B97F4A7C15UL;
+
         private readonly NoiseGenerator[] _generators;
 
         /// <summary>Creates one stream per seed, in batch order.</summary>
@@ -24,6 +27,14 @@ namespace LiveDiffusion
                 throw new ArgumentException("Give one seed per image of the batch (none given).", nameof(seeds));
             }
         }
+
+        /// <summary>The starting noise of a batch whose image i has seed <paramref name="firstSeed"/> + i.</summary>
+        public static PerImageNoise ForImages(ulong firstSeed, int count) =>
+            new PerImageNoise(Enumerable.Range(0, count).Select(i => firstSeed + (ulong)i));
+
+        /// <summary>The fresh noise a stochastic scheduler draws each step for the same images (streams of their own).</summary>
+        public static PerImageNoise ForSteps(ulong firstSeed, int count) =>
+            new PerImageNoise(Enumerable.Range(0, count).Select(i => (firstSeed + (ulong)i) ^ StepSeedSalt));
 
         /// <summary>Images in the batch this source serves.</summary>
         public int Count => _generators.Length;
