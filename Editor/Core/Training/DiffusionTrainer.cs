@@ -44,10 +44,22 @@ namespace LiveDiffusion.Editor.Training
         public DiffusionTrainer(ImageFolderDataset data, UNet2DConfig config, TrainingOptions options, string outputFolder)
         {
             _data = data ?? throw new ArgumentNullException(nameof(data));
-            _config = config ?? throw new ArgumentNullException(nameof(config));
+            ArgumentNullException.ThrowIfNull(config);
             _options = options ?? throw new ArgumentNullException(nameof(options));
             OutputFolder = Path.GetFullPath(outputFolder);
             config.Validate();
+            if (data.ClassNames.Count > 0 && config.ClassNames.Count == 0)
+            {
+                // A hand-written config (train --unet-config) names no classes: take the dataset's, or the model would
+                // have no "no class" embedding and label dropout (what guidance needs) would silently not happen.
+                config = config with { ClassNames = data.ClassNames.ToArray() };
+            }
+            else if (data.ClassNames.Count > 0 && !config.ClassNames.SequenceEqual(data.ClassNames, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException($"The model's class_names ({string.Join(", ", config.ClassNames)}) are not the dataset's classes ({string.Join(", ", data.ClassNames)}, its subfolders). Drop class_names from the config to take the dataset's, or train on the data it names.", nameof(config));
+            }
+
+            _config = config;
             if (config.SampleSize != data.Options.Size || config.InChannels != data.Options.Channels || config.OutChannels != data.Options.Channels)
             {
                 throw new ArgumentException($"The model takes {config.InChannels}x{config.SampleSize}x{config.SampleSize} samples; the dataset gives {data.Options.Channels}x{data.Options.Size}x{data.Options.Size}.", nameof(config));

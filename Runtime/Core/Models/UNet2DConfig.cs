@@ -15,7 +15,7 @@ namespace LiveDiffusion.Models
     /// class-conditional model trained for classifier-free guidance has one more embedding than names: the last
     /// one is the "no class" embedding).
     /// </summary>
-    public sealed class UNet2DConfig
+    public sealed record UNet2DConfig
     {
         /// <summary>Down block types this runtime builds.</summary>
         public static readonly IReadOnlyList<string> SupportedDownBlocks = new[] { "DownBlock2D", "AttnDownBlock2D" };

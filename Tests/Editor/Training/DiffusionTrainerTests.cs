@@ -109,6 +109,23 @@ namespace LiveDiffusion.Editor.Tests.Training
         }
 
         [Fact]
+        public void AConfigWithoutClassNamesTakesTheDatasetsAndOneWithOtherNamesIsRefused()
+        {
+            // A hand-written config (train --unet-config) that names no classes: without the dataset's names the model
+            // had no "no class" embedding, so label dropout did not happen and guidance could not be used.
+            ImageFolderDataset d = Dataset();
+            UNet2DConfig unnamed = Config(d) with { ClassNames = Array.Empty<string>() };
+            Assert.Null(unnamed.UnconditionalClass);
+            TrainingResult result = new DiffusionTrainer(d, unnamed, Options(1, checkpointEvery: 1), Path.Combine(_runs, "unnamed")).Run();
+            ModelFolder folder = ModelFolder.Open(result.ModelFolder);
+            Assert.Equal(new[] { "checks", "stripes" }, folder.UNet.ClassNames);
+            Assert.Equal(2, folder.UNet.UnconditionalClass);
+
+            var error = Assert.Throws<ArgumentException>(() => new DiffusionTrainer(d, Config(d) with { ClassNames = new[] { "floor", "wall" } }, Options(1), Path.Combine(_runs, "renamed")));
+            Assert.Contains("class_names (floor, wall) are not the dataset's classes (checks, stripes", error.Message);
+        }
+
+        [Fact]
         public void KeepsOnlyTheNewestCheckpoints()
         {
             ImageFolderDataset d = Dataset();
