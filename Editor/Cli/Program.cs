@@ -18,6 +18,7 @@ namespace LiveDiffusion.Cli
             root.Subcommands.Add(EvaluateCommand.Create());
             root.Subcommands.Add(TokenizeCommand.Create());
             root.Subcommands.Add(ExportCommand.Create());
+            root.Subcommands.Add(GuideCommand.Create());
             root.Subcommands.Add(PanelCommand.Create());
             return root.Parse(args).Invoke();
         }

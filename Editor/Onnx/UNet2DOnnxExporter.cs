@@ -150,25 +150,39 @@ namespace LiveDiffusion.Editor.Onnx
         /// <c>unet/diffusion_pytorch_model.safetensors</c> (the weights training writes).
         /// </summary>
         /// <exception cref="ModelConfigException">The weights are missing, or do not match the configuration.</exception>
-        public static OnnxGraphBuilder Build(ModelFolder folder)
+        public static OnnxGraphBuilder Build(ModelFolder folder) => Build(folder.UNet, folder.UNetFolder);
+
+        /// <summary>Builds the graph of the folder's guide UNet (<c>guide_unet/</c>, for autoguidance).</summary>
+        /// <exception cref="ModelConfigException">The folder has no guide, or its weights are missing or do not match.</exception>
+        public static OnnxGraphBuilder BuildGuide(ModelFolder folder) => Build(
+            folder.GuideUNet ?? throw new ModelConfigException($"{folder.Path} has no {ModelFolder.GuideComponent} (model_index.json names none)."),
+            folder.GuideUNetFolder);
+
+        private static OnnxGraphBuilder Build(UNet2DConfig config, string unetFolder)
         {
-            string weights = Path.Combine(folder.UNetFolder, WeightsFileName);
+            string weights = Path.Combine(unetFolder, WeightsFileName);
             if (!File.Exists(weights))
             {
-                throw new ModelConfigException($"UNet weights not found: {weights}. Export reads the safetensors weights written beside unet/config.json by training.");
+                throw new ModelConfigException($"UNet weights not found: {weights}. Export reads the safetensors weights written beside config.json by training.");
             }
 
-            return Build(folder.UNet, SafeTensorsFile.Read(weights));
+            return Build(config, SafeTensorsFile.Read(weights));
         }
 
         /// <summary>
         /// Exports the UNet of the model folder <paramref name="modelFolder"/> (diffusers layout, as the trainer writes
-        /// it) to <c>unet/model.onnx</c> in the same folder and returns that path.
+        /// it) to <c>unet/model.onnx</c> in the same folder (and its guide UNet, if any, to <c>guide_unet/model.onnx</c>)
+        /// and returns the UNet's path.
         /// </summary>
         public static string Export(string modelFolder)
         {
             ModelFolder folder = ModelFolder.Open(modelFolder);
             Build(folder).Save(folder.OnnxPath);
+            if (folder.GuideUNet != null)
+            {
+                BuildGuide(folder).Save(folder.GuideOnnxPath);
+            }
+
             return folder.OnnxPath;
         }
 

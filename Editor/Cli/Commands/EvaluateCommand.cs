@@ -37,7 +37,9 @@ namespace LiveDiffusion.Cli.Commands
             var classes = new Option<bool>("--class-conditional") { Description = "Subfolders of --data are classes: generate images for each class and compare class by class too." };
             var mix = new Option<string>("--class-mix") { Description = "With --class-conditional: data (images per class in proportion to the data's classes, the mix the overall figure compares with) or even (count/classes each).", DefaultValueFactory = _ => "data" };
             mix.AcceptOnlyFromAmong("data", "even");
-            var guidance = new Option<float>("--guidance") { Description = "Classifier-free guidance scale with --class-conditional (1: none).", DefaultValueFactory = _ => 1f };
+            var guidance = new Option<float?>("--guidance") { Description = "Classifier-free guidance scale with --class-conditional (1: none; the default unless the model has a guide UNet)." };
+            var autoguidance = new Option<float?>("--autoguidance") { Description = "Autoguidance scale (1: off). Default: the model folder's tuned scale when it has a guide UNet (guide_unet/) and --guidance is not given." };
+            var guide = new Option<string?>("--guide-model") { Description = "Guide with the UNet of this model folder instead of the model's own guide_unet/ (a smaller, shorter-trained model of the same data; for trying guides before attaching one with `livediffusion guide`)." };
             var batch = new Option<int>("--batch") { Description = "Images per model call.", DefaultValueFactory = _ => 32 };
             var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (0: all cores).", DefaultValueFactory = _ => 0 };
             var json = new Option<bool>("--json") { Description = "Print the results as JSON (progress goes to stderr)." };
@@ -47,7 +49,7 @@ namespace LiveDiffusion.Cli.Commands
 
             var command = new Command("evaluate", "Measure a trained model, or a folder of images: Fréchet distance in TAESD feature space against the training images (with real-vs-real and trivial baselines), nearest-training-image distances, seam scores.")
             {
-                model, images, size, data, count, steps, scheduler, seed, taesd, classes, mix, guidance, batch, threads, json, padding, roll,
+                model, images, size, data, count, steps, scheduler, seed, taesd, classes, mix, guidance, autoguidance, guide, batch, threads, json, padding, roll,
             };
 
             command.SetAction(parse =>
@@ -66,7 +68,7 @@ namespace LiveDiffusion.Cli.Commands
 
                     if (imagesPath != null)
                     {
-                        string[] generationOnly = new Option[] { count, steps, scheduler, mix, guidance, batch, threads, padding, roll }
+                        string[] generationOnly = new Option[] { count, steps, scheduler, mix, guidance, autoguidance, guide, batch, threads, padding, roll }
                             .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToArray();
                         if (generationOnly.Length > 0)
                         {
@@ -85,10 +87,10 @@ namespace LiveDiffusion.Cli.Commands
 
                     return Run(
                         modelPath!, parse.GetValue(data)!, parse.GetValue(count), parse.GetValue(steps), parse.GetValue(scheduler)!,
-                        parse.GetValue(seed), parse.GetValue(taesd), parse.GetValue(classes), parse.GetValue(mix) == "even" ? ClassMix.Even : ClassMix.Data, parse.GetValue(guidance), parse.GetValue(batch),
+                        parse.GetValue(seed), parse.GetValue(taesd), parse.GetValue(classes), parse.GetValue(mix) == "even" ? ClassMix.Even : ClassMix.Data, parse.GetValue(guidance), parse.GetValue(autoguidance), parse.GetValue(guide), parse.GetValue(batch),
                         parse.GetValue(threads), parse.GetValue(json), parse.GetValue(padding)!, parse.GetValue(roll));
                 }
-                catch (Exception e) when (e is ModelConfigException || e is SchedulerConfigException || e is DirectoryNotFoundException || e is InvalidDataException || e is FileNotFoundException)
+                catch (Exception e) when (e is ModelConfigException || e is SchedulerConfigException || e is DirectoryNotFoundException || e is InvalidDataException || e is FileNotFoundException || e is ArgumentException)
                 {
                     Console.Error.WriteLine("error: " + e.Message);
                     return 2;
@@ -97,7 +99,7 @@ namespace LiveDiffusion.Cli.Commands
             return command;
         }
 
-        private static int Run(string modelPath, string dataPath, int count, int steps, string schedulerName, ulong seed, string? taesdFolder, bool classConditional, ClassMix mix, float guidance, int batch, int threads, bool asJson, string padding, bool tileByRolling)
+        private static int Run(string modelPath, string dataPath, int count, int steps, string schedulerName, ulong seed, string? taesdFolder, bool classConditional, ClassMix mix, float? guidance, float? autoguidance, string? guidePath, int batch, int threads, bool asJson, string padding, bool tileByRolling)
         {
             if (count < 2 || steps < 1 || batch < 1)
             {
@@ -152,6 +154,38 @@ namespace LiveDiffusion.Cli.Commands
             using TaesdEncoder encoder = TaesdEncoder.Load(Path.Combine(taesdPath, TaesdEncoder.WeightsFileName));
             PaddingMode? paddingOverride = padding switch { "zeros" => PaddingMode.Zeros, "circular" => PaddingMode.Circular, _ => null };
             using var denoiser = new TorchDenoiser(UNet2D.Load(folder.UNetFolder, paddingOverride), ownsModel: true, folder.Scheduler.PredictionType);
+            string? guideUNetFolder = null;
+            if (guidePath != null)
+            {
+                ModelFolder other = ModelFolder.Open(guidePath);
+                ModelFolder.CheckGuide(unet, other.UNet, Path.Combine(other.UNetFolder, "config.json"));
+                if (other.Scheduler.PredictionType != folder.Scheduler.PredictionType)
+                {
+                    throw new ModelConfigException($"--guide-model {other.Path} predicts {other.Scheduler.PredictionType}, the model {folder.Scheduler.PredictionType}: a guide must be trained the same way.");
+                }
+
+                guideUNetFolder = other.UNetFolder;
+            }
+            else if (folder.GuideUNet != null)
+            {
+                guideUNetFolder = folder.GuideUNetFolder;
+            }
+
+            (float cfgScale, float autoScale) = ModelBackends.ResolveGuidance(guidance, autoguidance, guideUNetFolder != null, guidePath != null ? 1f : folder.AutoguidanceScale, 1f, folder.Path);
+            if (guidePath != null && autoScale == 1f)
+            {
+                throw new ArgumentException("--guide-model is used only by autoguidance: give --autoguidance <scale> too.");
+            }
+
+            using TorchDenoiser? guideDenoiser = autoScale == 1f ? null : new TorchDenoiser(UNet2D.Load(guideUNetFolder!, paddingOverride), ownsModel: true, folder.Scheduler.PredictionType);
+            if (guideDenoiser != null)
+            {
+                say($"guidance: autoguidance {autoScale.ToString(CultureInfo.InvariantCulture)} by {guideUNetFolder} ({guideDenoiser.Info.Name})");
+            }
+            else if (cfgScale != 1f)
+            {
+                say($"guidance: classifier-free {cfgScale.ToString(CultureInfo.InvariantCulture)}");
+            }
             say($"model: {folder.Path} ({denoiser.Info.Name}, {folder.Scheduler.PredictionType} prediction{(paddingOverride.HasValue ? $", run with {padding} padding" : string.Empty)}{(tileByRolling ? ", latents rolled every step" : string.Empty)}); {count} images, {steps} steps of {samplerName}, seed {seed}; TAESD from {taesdPath}");
 
             var evaluator = new ModelEvaluator(new TaesdFeatureExtractor(encoder, batchSize: 32));
@@ -169,11 +203,14 @@ namespace LiveDiffusion.Cli.Commands
                         ClassConditional = classConditional,
                         Mix = mix,
                         ModelClassLabels = modelLabels,
-                        GuidanceScale = guidance,
+                        GuidanceScale = cfgScale,
+                        AutoguidanceScale = autoScale,
                         TileByRolling = tileByRolling,
                     },
                     folder.Path,
-                    cancellation));
+                    cancellation,
+                    guideDenoiser,
+                    guideUNetFolder));
         }
 
         private static int RunImages(string imagesPath, string dataPath, int size, ulong seed, string? taesdFolder, bool classConditional, bool asJson)
@@ -289,7 +326,8 @@ namespace LiveDiffusion.Cli.Commands
             var text = new StringBuilder();
             string source = r.FromImages
                 ? $"{r.Model}: {r.GeneratedCount} images read from the folder"
-                : $"{r.Model}: {r.GeneratedCount} images{(r.ClassMix != null ? $" ({r.ClassMix} class mix)" : string.Empty)}, {r.Steps} steps {r.Scheduler}";
+                : $"{r.Model}: {r.GeneratedCount} images{(r.ClassMix != null ? $" ({r.ClassMix} class mix)" : string.Empty)}, {r.Steps} steps {r.Scheduler}"
+                  + (r.Guide != null ? $", autoguidance {r.Autoguidance.ToString(CultureInfo.InvariantCulture)} by {r.Guide}" : r.Guidance != 1f ? $", guidance {r.Guidance.ToString(CultureInfo.InvariantCulture)}" : string.Empty);
             text.AppendLine(CultureInfo.InvariantCulture, $"{source}, seed {r.Seed}, {r.ImageSize}x{r.ImageSize}; features: TAESD encoder stage means ({r.FeatureDimension}), images upscaled x{r.FeatureUpscale} nearest; NN over {(r.NearestAllOrientations ? "8 flips/rotations" : "the image as is")}");
             int nameWidth = rows.Max(x => x.Name.Length);
             int valueWidth = rows.Max(x => x.Value.Length);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.Diagnostics;
 using System.IO;
@@ -46,6 +47,14 @@ namespace LiveDiffusion.Cli.Commands
                     string unetPath = Path.Combine(root, "unet", UNet2DOnnxExporter.FileName);
                     graph.Save(unetPath);
                     Report(unetPath, graph, clock);
+                    if (folder.GuideUNet != null)
+                    {
+                        clock.Restart();
+                        OnnxGraphBuilder guide = UNet2DOnnxExporter.BuildGuide(folder);
+                        string guidePath = Path.Combine(root, ModelFolder.GuideComponent, UNet2DOnnxExporter.FileName);
+                        guide.Save(guidePath);
+                        Report(guidePath, guide, clock);
+                    }
 
                     string? taesdFolder = parse.GetValue(taesd);
                     if (taesdFolder != null)
@@ -84,7 +93,13 @@ namespace LiveDiffusion.Cli.Commands
 
         private static void CopyConfigs(ModelFolder folder, string root)
         {
-            foreach (string relative in new[] { "model_index.json", Path.Combine("scheduler", "scheduler_config.json"), Path.Combine("unet", "config.json") })
+            var parts = new List<string> { "model_index.json", Path.Combine("scheduler", "scheduler_config.json"), Path.Combine("unet", "config.json") };
+            if (folder.GuideUNet != null)
+            {
+                parts.Add(Path.Combine(ModelFolder.GuideComponent, "config.json"));
+            }
+
+            foreach (string relative in parts)
             {
                 string destination = Path.Combine(root, relative);
                 Directory.CreateDirectory(Path.GetDirectoryName(destination)!);

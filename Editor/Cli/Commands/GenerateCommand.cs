@@ -156,9 +156,10 @@ namespace LiveDiffusion.Cli.Commands
             var className = new Option<string?>("--class") { Description = "Class for class-conditional models (built-in: floor or wall). Default: alternate between all classes." };
             var backend = new Option<string>("--backend") { Description = "Inference backend for texture models: torch (TorchSharp) or onnx (ONNX Runtime; uses unet/model.onnx, or exports the UNet in memory). Stable Diffusion folders always run on ONNX Runtime.", DefaultValueFactory = _ => "torch" };
             backend.AcceptOnlyFromAmong(ModelBackends.Names);
+            var autoguidance = new Option<float?>("--autoguidance") { Description = "Autoguidance scale for texture models with a guide UNet (guide_unet/, a smaller and shorter-trained model that the model is steered away from; the built-in model has one). Default: the folder's tuned scale, unless --guidance asks for classifier-free guidance instead. 1: off." };
             var command = new Command("generate", "Generate tileable textures with the built-in or a trained model, or images with a Stable Diffusion ONNX folder (--prompt); PNGs carry their recipe in a text chunk; --live shows every step as it happens.")
             {
-                common.Model, common.Count, common.Output, common.Seed, className, common.Size, common.Steps, common.Scheduler, common.Guidance, backend,
+                common.Model, common.Count, common.Output, common.Seed, className, common.Size, common.Steps, common.Scheduler, common.Guidance, autoguidance, backend,
                 common.RecipeFrom, common.Live, common.Headless, common.Hold, common.View,
             };
             foreach (Option option in stableDiffusion.Options)
@@ -172,6 +173,12 @@ namespace LiveDiffusion.Cli.Commands
                 string? modelPath = parse.GetValue(common.Model);
                 if (modelPath != null && StableDiffusionOnnxFolder.LooksLikeStableDiffusion(modelPath))
                 {
+                    if (parse.GetResult(autoguidance) is { Implicit: false })
+                    {
+                        Console.Error.WriteLine("error: --autoguidance is for texture models with a guide UNet; Stable Diffusion folders take --guidance.");
+                        return 2;
+                    }
+
                     return stableDiffusion.Run(parse, common, modelPath, outDir);
                 }
 
@@ -224,6 +231,22 @@ namespace LiveDiffusion.Cli.Commands
                     var clock = Stopwatch.StartNew();
                     ulong s = parse.GetValue(common.Seed);
                     string scheduler = parse.GetValue(common.Scheduler) ?? TextureRequest.DefaultScheduler;
+                    float cfgScale, autoScale;
+                    try
+                    {
+                        (cfgScale, autoScale) = ModelBackends.ResolveGuidance(
+                            parse.GetValue(common.Guidance), parse.GetValue(autoguidance), generator.Guide != null, generator.RecommendedAutoguidanceScale, 1.5f, generator.Model.Path);
+                    }
+                    catch (ArgumentException e)
+                    {
+                        Console.Error.WriteLine("error: " + e.Message);
+                        return 2;
+                    }
+
+                    if (autoScale != 1f)
+                    {
+                        Console.WriteLine($"guidance: autoguidance {autoScale.ToString(CultureInfo.InvariantCulture)} by {ModelFolder.GuideComponent}/ ({generator.Guide!.Info.Name}){(parse.GetValue(autoguidance).HasValue ? string.Empty : ", the model's scale")}");
+                    }
                     bool rolled = parse.GetValue(stableDiffusion.Tileable) && !generator.Denoiser.Info.Tileable;
                     if (parse.GetValue(stableDiffusion.Tileable) && !rolled)
                     {
@@ -270,7 +293,8 @@ namespace LiveDiffusion.Cli.Commands
                                 Size = parse.GetValue(common.Size),
                                 Steps = steps,
                                 Scheduler = scheduler,
-                                GuidanceScale = parse.GetValue(common.Guidance) ?? 1.5f,
+                                GuidanceScale = cfgScale,
+                                AutoguidanceScale = autoScale,
                                 TileByRolling = rolled,
                             };
                             GeneratedTextures result = generator.Generate(request, onStep, token);

@@ -25,31 +25,80 @@ namespace LiveDiffusion.Cli.Commands
         public static TextureGenerator Open(string? modelFolder, string backend, TextWriter log)
         {
             ModelFolder folder = ModelFolder.Open(modelFolder ?? BuiltInModels.Locate());
-            switch (backend)
+            if (backend == "torch")
             {
-                case "torch":
-                    return new TextureGenerator(folder, TorchDenoiser.Load(folder.UNetFolder, folder.Scheduler.PredictionType));
-                case "onnx":
-                    return new TextureGenerator(folder, OpenOnnx(folder, log));
-                default:
-                    throw new ArgumentException($"Unknown backend '{backend}': use {string.Join(" or ", Names)}.", nameof(backend));
+                return TorchTextureGenerator.Load(folder.Path);
+            }
+
+            if (backend != "onnx")
+            {
+                throw new ArgumentException($"Unknown backend '{backend}': use {string.Join(" or ", Names)}.", nameof(backend));
+            }
+
+            OnnxDenoiser denoiser = OpenOnnx(folder, folder.UNet, folder.OnnxPath, () => UNet2DOnnxExporter.Build(folder), "UNet", log);
+            try
+            {
+                OnnxDenoiser? guide = folder.GuideUNet == null ? null
+                    : OpenOnnx(folder, folder.GuideUNet, folder.GuideOnnxPath, () => UNet2DOnnxExporter.BuildGuide(folder), "guide UNet", log);
+                return new TextureGenerator(folder, denoiser, guide);
+            }
+            catch
+            {
+                denoiser.Dispose();
+                throw;
             }
         }
 
-        private static OnnxDenoiser OpenOnnx(ModelFolder folder, TextWriter log)
+        /// <summary>
+        /// The classifier-free and autoguidance scales to run with, from the command line's <c>--guidance</c>
+        /// (<paramref name="cfg"/>) and <c>--autoguidance</c> (<paramref name="auto"/>): what was given; with neither,
+        /// autoguidance at the folder's recommended scale when there is a guide, else classifier-free guidance at
+        /// <paramref name="cfgDefault"/>.
+        /// </summary>
+        /// <exception cref="ArgumentException">Autoguidance without a guide, or both kinds of guidance asked for.</exception>
+        public static (float Cfg, float Auto) ResolveGuidance(float? cfg, float? auto, bool hasGuide, float recommendedAuto, float cfgDefault, string model)
         {
-            if (File.Exists(folder.OnnxPath))
+            if (auto.HasValue && auto.Value != 1f && !hasGuide)
             {
-                OnnxDenoiser loaded = OnnxDenoiser.Load(folder);
-                log.WriteLine($"onnx: {folder.OnnxPath} on {loaded.Model.Providers.Selected}");
-                return loaded;
+                throw new ArgumentException($"--autoguidance needs a guide UNet, and {model} has none (its model_index.json names no {ModelFolder.GuideComponent}). Attach one with `livediffusion guide`, or use --guidance.");
             }
 
-            var clock = Stopwatch.StartNew();
-            byte[] bytes = UNet2DOnnxExporter.Build(folder).ToBytes();
-            OnnxModel model = OnnxModel.FromBytes(bytes, folder.OnnxPath + " (exported in memory)");
-            log.WriteLine($"onnx: exported the UNet in memory in {clock.ElapsedMilliseconds} ms, running on {model.Providers.Selected}; `livediffusion export --model <folder>` keeps the file.");
-            return new OnnxDenoiser(model, DenoiserInfo.For(folder.UNet, folder.Scheduler.PredictionType, "onnx"), ownsModel: true);
+            if (auto.HasValue && auto.Value != 1f && cfg.HasValue && cfg.Value != 1f)
+            {
+                throw new ArgumentException($"--guidance {cfg} and --autoguidance {auto}: the two kinds of guidance are not combined; give one (or set the other to 1).");
+            }
+
+            return auto.HasValue ? (cfg ?? 1f, auto.Value)
+                : cfg.HasValue ? (cfg.Value, 1f)
+                : hasGuide ? (1f, recommendedAuto)
+                : (cfgDefault, 1f);
+        }
+
+        private static OnnxDenoiser OpenOnnx(ModelFolder folder, UNet2DConfig config, string onnxPath, Func<OnnxGraphBuilder> export, string what, TextWriter log)
+        {
+            DenoiserInfo info = DenoiserInfo.For(config, folder.Scheduler.PredictionType, "onnx");
+            OnnxModel model;
+            if (File.Exists(onnxPath))
+            {
+                model = OnnxModel.Load(onnxPath);
+                log.WriteLine($"onnx: {onnxPath} on {model.Providers.Selected}");
+            }
+            else
+            {
+                var clock = Stopwatch.StartNew();
+                model = OnnxModel.FromBytes(export().ToBytes(), onnxPath + " (exported in memory)");
+                log.WriteLine($"onnx: exported the {what} in memory in {clock.ElapsedMilliseconds} ms, running on {model.Providers.Selected}; `livediffusion export --model <folder>` keeps the file.");
+            }
+
+            try
+            {
+                return new OnnxDenoiser(model, info, ownsModel: true);
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
         }
     }
 }

@@ -49,6 +49,9 @@ namespace LiveDiffusion.Editor.Evaluation
         /// <summary>Classifier-free guidance scale for class-conditional generation (1: the conditional branch alone).</summary>
         public float GuidanceScale { get; init; } = 1f;
 
+        /// <summary>Autoguidance scale (1: off); needs the guide model passed to <see cref="ModelEvaluator.Run"/>.</summary>
+        public float AutoguidanceScale { get; init; } = 1f;
+
         /// <summary>Roll the latents every step for seamless output from a model without circular padding.</summary>
         public bool TileByRolling { get; init; }
 

@@ -82,6 +82,15 @@ namespace LiveDiffusion.Editor.Evaluation
         /// <summary>Denoising steps.</summary>
         public int Steps { get; init; }
 
+        /// <summary>The classifier-free guidance scale (1: none).</summary>
+        public float Guidance { get; init; } = 1f;
+
+        /// <summary>The autoguidance scale (1: none).</summary>
+        public float Autoguidance { get; init; } = 1f;
+
+        /// <summary>The guide model of autoguidance (null without autoguidance).</summary>
+        public string? Guide { get; init; }
+
         /// <summary>Whether the latents were rolled every step for seamless output (<see cref="Pipelines.GenerationOptions.TileByRolling"/>).</summary>
         public bool TileByRolling { get; init; }
 

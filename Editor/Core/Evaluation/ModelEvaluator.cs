@@ -31,8 +31,10 @@ namespace LiveDiffusion.Editor.Evaluation
         /// <summary>
         /// Generates the images with <paramref name="denoiser"/> and <paramref name="scheduler"/> (square, the data's
         /// size; image i from noise seeded with Seed + i) and evaluates them against <paramref name="data"/>.
+        /// <paramref name="guide"/> (named <paramref name="guideName"/> in the report) is the weaker model that
+        /// <see cref="EvaluationOptions.AutoguidanceScale"/> guides with (see <see cref="UnconditionalPipeline"/>).
         /// </summary>
-        public EvaluationReport Run(IDenoiser denoiser, Scheduler scheduler, EvaluationData data, EvaluationOptions options, string modelName, CancellationToken cancellation = default)
+        public EvaluationReport Run(IDenoiser denoiser, Scheduler scheduler, EvaluationData data, EvaluationOptions options, string modelName, CancellationToken cancellation = default, IDenoiser? guide = null, string? guideName = null)
         {
             var total = Stopwatch.StartNew();
             int classes = options.ClassConditional ? data.ClassNames.Count : 0;
@@ -49,7 +51,7 @@ namespace LiveDiffusion.Editor.Evaluation
             var generated = new List<RgbImage>();
             var generatedLabels = new List<int>();
             var clock = Stopwatch.StartNew();
-            var pipeline = new UnconditionalPipeline(denoiser, scheduler);
+            var pipeline = new UnconditionalPipeline(denoiser, scheduler, guide);
             int[] perGroup = classes > 0
                 ? ShareOut(options.Count, Enumerable.Range(0, classes).Select(c => data.IndicesOf(c).Length).ToArray(), options.Mix)
                 : new[] { Math.Max(1, options.Count) };
@@ -70,6 +72,7 @@ namespace LiveDiffusion.Editor.Evaluation
                             Steps = options.Steps,
                             ClassLabel = label,
                             GuidanceScale = label.HasValue ? options.GuidanceScale : 1f,
+                            AutoguidanceScale = options.AutoguidanceScale,
                             TileByRolling = options.TileByRolling,
                         },
                         cancellation: cancellation);
@@ -85,7 +88,12 @@ namespace LiveDiffusion.Editor.Evaluation
             }
 
             double generationSeconds = clock.Elapsed.TotalSeconds;
-            return Measure(generated, generatedLabels, data, options, modelName, SchedulerRegistry.NameOf(scheduler.Config), generationSeconds, total, cancellation);
+            return Measure(generated, generatedLabels, data, options, modelName, SchedulerRegistry.NameOf(scheduler.Config), generationSeconds, total, cancellation) with
+            {
+                Guidance = classes > 0 ? options.GuidanceScale : 1f,
+                Autoguidance = options.AutoguidanceScale,
+                Guide = options.AutoguidanceScale == 1f || guide == null ? null : guideName ?? guide.Info.Name,
+            };
         }
 
         /// <summary>

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LiveDiffusion.Schedulers;
@@ -9,7 +10,9 @@ namespace LiveDiffusion.Models
     /// <summary>
     /// A pixel-space model folder in diffusers' layout, as the trainer writes it and the runtime reads it:
     /// <c>model_index.json</c>, <c>unet/config.json</c> + <c>unet/diffusion_pytorch_model.safetensors</c>
-    /// (and <c>unet/model.onnx</c> once exported), <c>scheduler/scheduler_config.json</c>.
+    /// (and <c>unet/model.onnx</c> once exported), <c>scheduler/scheduler_config.json</c>; optionally a guide UNet for
+    /// autoguidance, <c>guide_unet/</c> (a smaller, less trained model of the same kind; model_index.json names it
+    /// <c>guide_unet</c> and gives its default scale as <c>_autoguidance_scale</c>).
     /// Opening checks every part and names the one that is missing or wrong.
     /// </summary>
     public sealed class ModelFolder
@@ -17,11 +20,19 @@ namespace LiveDiffusion.Models
         /// <summary>The pipeline class written to model_index.json.</summary>
         public const string PipelineClass = "DDPMPipeline";
 
-        private ModelFolder(string path, UNet2DConfig unet, SchedulerConfig scheduler)
+        /// <summary>The model_index.json key of the guide UNet.</summary>
+        public const string GuideComponent = "guide_unet";
+
+        /// <summary>The model_index.json key of the default autoguidance scale.</summary>
+        public const string AutoguidanceScaleKey = "_autoguidance_scale";
+
+        private ModelFolder(string path, UNet2DConfig unet, SchedulerConfig scheduler, UNet2DConfig? guide, float autoguidanceScale)
         {
             Path = path;
             UNet = unet;
             Scheduler = scheduler;
+            GuideUNet = guide;
+            AutoguidanceScale = autoguidanceScale;
         }
 
         /// <summary>The folder.</summary>
@@ -39,6 +50,18 @@ namespace LiveDiffusion.Models
         /// <summary>The exported ONNX UNet, if any.</summary>
         public string OnnxPath => System.IO.Path.Combine(UNetFolder, "model.onnx");
 
+        /// <summary>The guide UNet's configuration, when the folder has one for autoguidance.</summary>
+        public UNet2DConfig? GuideUNet { get; }
+
+        /// <summary>The <c>guide_unet/</c> subfolder.</summary>
+        public string GuideUNetFolder => System.IO.Path.Combine(Path, GuideComponent);
+
+        /// <summary>The guide UNet exported to ONNX, if it was.</summary>
+        public string GuideOnnxPath => System.IO.Path.Combine(GuideUNetFolder, "model.onnx");
+
+        /// <summary>The autoguidance scale the folder recommends (1 without a guide).</summary>
+        public float AutoguidanceScale { get; }
+
         /// <summary>Opens and checks a model folder.</summary>
         /// <exception cref="ModelConfigException">A part is missing or unreadable; the message names it.</exception>
         public static ModelFolder Open(string path)
@@ -55,12 +78,22 @@ namespace LiveDiffusion.Models
                 throw new ModelConfigException($"{root} is not a model folder: model_index.json is missing.");
             }
 
+            bool hasGuide;
+            float autoguidanceScale = 1f;
             try
             {
                 JsonNode? node = JsonNode.Parse(File.ReadAllText(index));
                 if (node is not JsonObject obj || obj["unet"] == null || obj["scheduler"] == null)
                 {
                     throw new ModelConfigException($"{index} must name a unet and a scheduler (diffusers layout).");
+                }
+
+                hasGuide = obj[GuideComponent] != null;
+                if (obj[AutoguidanceScaleKey] is JsonNode scaleNode)
+                {
+                    autoguidanceScale = scaleNode is JsonValue value && value.TryGetValue(out double scale) && double.IsFinite(scale) && scale > 0
+                        ? (float)scale
+                        : throw new ModelConfigException($"{index}: {AutoguidanceScaleKey} must be a positive number; it is {scaleNode.ToJsonString()}.");
                 }
             }
             catch (JsonException e)
@@ -85,8 +118,93 @@ namespace LiveDiffusion.Models
                 throw new ModelConfigException(e.Message, e);
             }
 
-            return new ModelFolder(root, unet, scheduler);
+            UNet2DConfig? guide = null;
+            if (hasGuide)
+            {
+                string guideConfig = System.IO.Path.Combine(root, GuideComponent, "config.json");
+                if (!File.Exists(guideConfig))
+                {
+                    throw new ModelConfigException($"{index} names a {GuideComponent} but {guideConfig} is missing. Restore the guide UNet's folder, or remove {GuideComponent} from model_index.json to run without autoguidance.");
+                }
+
+                guide = UNet2DConfig.Load(guideConfig);
+                CheckGuide(unet, guide, guideConfig);
+            }
+            else if (autoguidanceScale != 1f)
+            {
+                throw new ModelConfigException($"{index} sets {AutoguidanceScaleKey} but names no {GuideComponent}: autoguidance needs the guide UNet.");
+            }
+
+            return new ModelFolder(root, unet, scheduler, guide, guide == null ? 1f : autoguidanceScale);
         }
+
+        /// <summary>
+        /// Throws unless <paramref name="guide"/> can guide <paramref name="unet"/>: the same samples in and out, the same
+        /// classes and the same padding (it may be smaller in every other way).
+        /// </summary>
+        /// <exception cref="ModelConfigException">They differ; the message says in what.</exception>
+        public static void CheckGuide(UNet2DConfig unet, UNet2DConfig guide, string guideOrigin)
+        {
+            string? mismatch =
+                guide.InChannels != unet.InChannels || guide.OutChannels != unet.OutChannels ? $"{guide.InChannels} -> {guide.OutChannels} channels, the model {unet.InChannels} -> {unet.OutChannels}"
+                : guide.SampleSize != unet.SampleSize ? $"sample_size {guide.SampleSize}, the model {unet.SampleSize}"
+                : guide.NumClassEmbeds != unet.NumClassEmbeds || !guide.ClassNames.SequenceEqual(unet.ClassNames) ? $"classes [{string.Join(", ", guide.ClassNames)}] ({guide.NumClassEmbeds?.ToString() ?? "no"} embeddings), the model [{string.Join(", ", unet.ClassNames)}] ({unet.NumClassEmbeds?.ToString() ?? "no"})"
+                : guide.PaddingMode != unet.PaddingMode ? $"{guide.PaddingMode} padding, the model {unet.PaddingMode}"
+                : null;
+            if (mismatch != null)
+            {
+                throw new ModelConfigException($"{guideOrigin}: this guide cannot guide the model: {mismatch}. A guide is a weaker model trained on the same data the same way.");
+            }
+        }
+
+        /// <summary>
+        /// Copies the UNet of the model folder <paramref name="guideFolder"/> into <paramref name="modelFolder"/> as its
+        /// guide for autoguidance (<c>guide_unet/</c>: config.json and the safetensors weights) and records it, with the
+        /// recommended <paramref name="scale"/>, in model_index.json. Every file is written atomically and the index last,
+        /// so an interrupted attach leaves the folder as it was. A guide attached before is replaced.
+        /// </summary>
+        /// <exception cref="ModelConfigException">A folder is not a model folder, the weights are missing, or the guide cannot guide the model (the message says why).</exception>
+        public static ModelFolder AttachGuide(string modelFolder, string guideFolder, float scale)
+        {
+            if (!float.IsFinite(scale) || scale <= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(scale), $"The autoguidance scale must be a positive number (about 1.1 to 2); got {scale}.");
+            }
+
+            ModelFolder model = Open(modelFolder);
+            ModelFolder guide = Open(guideFolder);
+            if (string.Equals(model.Path, guide.Path, StringComparison.Ordinal))
+            {
+                throw new ModelConfigException($"{guide.Path} cannot guide itself: a guide is a smaller, shorter-trained model of the same data.");
+            }
+
+            CheckGuide(model.UNet, guide.UNet, System.IO.Path.Combine(guide.UNetFolder, "config.json"));
+            if (guide.Scheduler.PredictionType != model.Scheduler.PredictionType)
+            {
+                throw new ModelConfigException($"{guide.Path} predicts {guide.Scheduler.PredictionType}, {model.Path} {model.Scheduler.PredictionType}: a guide must be trained the same way.");
+            }
+
+            string weights = System.IO.Path.Combine(guide.UNetFolder, WeightsFileName);
+            if (!File.Exists(weights))
+            {
+                throw new ModelConfigException($"{weights} is missing: the guide needs its safetensors weights (as `livediffusion train` writes them).");
+            }
+
+            Directory.CreateDirectory(model.GuideUNetFolder);
+            IO.AtomicFile.WriteAllBytes(System.IO.Path.Combine(model.GuideUNetFolder, WeightsFileName), File.ReadAllBytes(weights));
+            guide.UNet.Save(System.IO.Path.Combine(model.GuideUNetFolder, "config.json"));
+            File.Delete(model.GuideOnnxPath);   // an export of an earlier guide; `livediffusion export` writes the new one
+
+            string index = System.IO.Path.Combine(model.Path, "model_index.json");
+            var node = (JsonObject)JsonNode.Parse(File.ReadAllText(index))!;
+            node[GuideComponent] = new JsonArray("diffusers", "UNet2DModel");
+            node[AutoguidanceScaleKey] = Math.Round((double)scale, 4);
+            IO.AtomicFile.WriteAllText(index, node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            return Open(model.Path);
+        }
+
+        /// <summary>The UNet weights file in a model's <c>unet/</c> (and <c>guide_unet/</c>) folder, diffusers' name.</summary>
+        public const string WeightsFileName = "diffusion_pytorch_model.safetensors";
 
         /// <summary>Writes <c>model_index.json</c> and <c>scheduler/scheduler_config.json</c> (the unet/ part is written by the backend that owns the weights).</summary>
         public static void WriteIndex(string folder, SchedulerConfig scheduler)

@@ -3,7 +3,10 @@ using System.Numerics.Tensors;
 
 namespace LiveDiffusion.Pipelines
 {
-    /// <summary>Classifier-free guidance over one batched model call whose first half is conditional and second half unconditional.</summary>
+    /// <summary>
+    /// Guidance by extrapolation between two predictions: classifier-free guidance (conditional against "no class")
+    /// and autoguidance (the model against a weaker guide model, both conditioned alike).
+    /// </summary>
     internal static class ClassifierFreeGuidance
     {
         /// <summary>destination = uncond + scale · (cond − uncond), where cond and uncond are the two halves of <paramref name="batched"/>.</summary>
@@ -15,11 +18,24 @@ namespace LiveDiffusion.Pipelines
                 throw new ArgumentException($"A guided batch {batched.ShapeString} must hold twice {destination.ShapeString}.", nameof(batched));
             }
 
-            Span<float> cond = batched.Span.Slice(0, half);
-            Span<float> uncond = batched.Span.Slice(half, half);
-            Span<float> result = destination.Span;
-            TensorPrimitives.Subtract(cond, uncond, result);
-            TensorPrimitives.MultiplyAdd(result, scale, uncond, result);
+            Combine(batched.Span.Slice(0, half), batched.Span.Slice(half, half), scale, destination.Span);
+        }
+
+        /// <summary>result = weak + scale · (strong − weak); <paramref name="result"/> may be <paramref name="strong"/> but must not overlap <paramref name="weak"/>.</summary>
+        public static void Combine(ReadOnlySpan<float> strong, ReadOnlySpan<float> weak, float scale, Span<float> result)
+        {
+            if (strong.Length != weak.Length || result.Length != strong.Length)
+            {
+                throw new ArgumentException($"Guidance combines predictions of one size; got {strong.Length}, {weak.Length} and {result.Length} values.", nameof(result));
+            }
+
+            if (result.Overlaps(weak))
+            {
+                throw new ArgumentException("The result must not overlap the weak prediction.", nameof(result));
+            }
+
+            TensorPrimitives.Subtract(strong, weak, result);
+            TensorPrimitives.MultiplyAdd(result, scale, weak, result);
         }
     }
 }

@@ -30,6 +30,12 @@ namespace LiveDiffusion.Pipelines
         public float GuidanceScale { get; init; } = 1f;
 
         /// <summary>
+        /// Autoguidance scale w (1: off): the prediction becomes guide + w · (model − guide), where the guide is the weaker
+        /// model given to the <see cref="UnconditionalPipeline"/>. Used instead of classifier-free guidance, not with it.
+        /// </summary>
+        public float AutoguidanceScale { get; init; } = 1f;
+
+        /// <summary>
         /// Seamless output from a model without circular padding: the latents are rolled by a random offset before each
         /// model call and rolled back after it (see <see cref="LatentRoll"/>). Models trained with circular padding are
         /// seamless without it.

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Threading;
 using LiveDiffusion.Imaging;
 using LiveDiffusion.Models;
@@ -15,13 +16,18 @@ namespace LiveDiffusion.Pipelines
     public sealed class TextureGenerator : IDisposable
     {
         private readonly IDenoiser _denoiser;
+        private readonly IDenoiser? _guide;
         private readonly ModelFolder _folder;
 
-        /// <summary>Creates a generator over an opened model folder and a denoiser that runs its UNet (owned: disposed with the generator).</summary>
-        public TextureGenerator(ModelFolder folder, IDenoiser denoiser)
+        /// <summary>
+        /// Creates a generator over an opened model folder and a denoiser that runs its UNet, and optionally one that runs
+        /// its guide UNet for autoguidance (both owned: disposed with the generator).
+        /// </summary>
+        public TextureGenerator(ModelFolder folder, IDenoiser denoiser, IDenoiser? guide = null)
         {
             _folder = folder ?? throw new ArgumentNullException(nameof(folder));
             _denoiser = denoiser ?? throw new ArgumentNullException(nameof(denoiser));
+            _guide = guide;
         }
 
         /// <summary>The model folder.</summary>
@@ -29,6 +35,12 @@ namespace LiveDiffusion.Pipelines
 
         /// <summary>The denoiser.</summary>
         public IDenoiser Denoiser => _denoiser;
+
+        /// <summary>The guide UNet's denoiser, when the generator has one (autoguidance).</summary>
+        public IDenoiser? Guide => _guide;
+
+        /// <summary>The autoguidance scale the model folder recommends when the generator has a guide; otherwise 1 (off).</summary>
+        public float RecommendedAutoguidanceScale => _guide != null ? _folder.AutoguidanceScale : 1f;
 
         /// <summary>Class names of a class-conditional model (empty otherwise).</summary>
         public IReadOnlyList<string> ClassNames => _folder.UNet.ClassNames;
@@ -38,7 +50,7 @@ namespace LiveDiffusion.Pipelines
         {
             int? label = request.ClassName == null ? (int?)null : _folder.UNet.ClassIndex(request.ClassName);
             SchedulerConfig config = SchedulerRegistry.Configure(_folder.Scheduler, request.Scheduler);
-            var pipeline = new UnconditionalPipeline(_denoiser, config.CreateScheduler());
+            var pipeline = new UnconditionalPipeline(_denoiser, config.CreateScheduler(), _guide);
             TensorBuffer result = pipeline.Generate(
                 new GenerationOptions
                 {
@@ -49,6 +61,7 @@ namespace LiveDiffusion.Pipelines
                     Steps = request.Steps,
                     ClassLabel = label,
                     GuidanceScale = label.HasValue ? request.GuidanceScale : 1f,
+                    AutoguidanceScale = request.AutoguidanceScale,
                     TileByRolling = request.TileByRolling,
                 },
                 onStep,
@@ -77,12 +90,16 @@ namespace LiveDiffusion.Pipelines
                 Setting("Steps", request.Steps.ToString(CultureInfo.InvariantCulture)),
                 Setting("Sampler", sampler),
                 Setting("CFG scale", request.GuidanceScale.ToString("R", CultureInfo.InvariantCulture)),
+            }.Concat(request.AutoguidanceScale != 1f
+                ? new[] { Setting("Autoguidance", request.AutoguidanceScale.ToString("R", CultureInfo.InvariantCulture)) }
+                : Array.Empty<KeyValuePair<string, string>>()).Concat(new[]
+            {
                 Setting("Seed", seed.ToString(CultureInfo.InvariantCulture)),
                 Setting("Size", width.ToString(CultureInfo.InvariantCulture) + "x" + height.ToString(CultureInfo.InvariantCulture)),
                 Setting("Model", System.IO.Path.GetFileName(_folder.Path.TrimEnd('/', '\\'))),
                 Setting("Class", request.ClassName ?? "none"),
                 Setting("Tileable", _denoiser.Info.Tileable ? "yes" : request.TileByRolling ? "rolled" : "no"),
-            }).Format();
+            })).Format();
 
         /// <summary>The request that reproduces the image a recipe describes (seed, steps, sampler, guidance, size, class).</summary>
         /// <exception cref="FormatException">The recipe lacks a seed or has malformed values; the message names the setting.</exception>
@@ -105,6 +122,7 @@ namespace LiveDiffusion.Pipelines
                 Steps = (int)(recipe.GetInteger("Steps") ?? 25),
                 Scheduler = recipe["Sampler"] ?? "ddim",
                 GuidanceScale = (float)(recipe.GetNumber("CFG scale") ?? 1.0),
+                AutoguidanceScale = (float)(recipe.GetNumber("Autoguidance") ?? 1.0),
                 TileByRolling = string.Equals(recipe["Tileable"], "rolled", StringComparison.OrdinalIgnoreCase),
             };
         }
@@ -112,7 +130,11 @@ namespace LiveDiffusion.Pipelines
         private static KeyValuePair<string, string> Setting(string key, string value) => new KeyValuePair<string, string>(key, value);
 
         /// <inheritdoc />
-        public void Dispose() => _denoiser.Dispose();
+        public void Dispose()
+        {
+            _denoiser.Dispose();
+            _guide?.Dispose();
+        }
     }
 
     /// <summary>Generated textures, their recipes, and the raw model output ([-1, 1], NCHW).</summary>

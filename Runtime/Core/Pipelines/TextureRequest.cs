@@ -31,6 +31,12 @@ namespace LiveDiffusion.Pipelines
         /// <summary>Classifier-free guidance scale (class-conditional models trained with label dropout).</summary>
         public float GuidanceScale { get; init; } = 1f;
 
+        /// <summary>
+        /// Autoguidance scale (1: off), for model folders with a guide UNet (<see cref="TextureGenerator.RecommendedAutoguidanceScale"/>
+        /// is the folder's tuned value). Used instead of classifier-free guidance: leave <see cref="GuidanceScale"/> at 1.
+        /// </summary>
+        public float AutoguidanceScale { get; init; } = 1f;
+
         /// <summary>Seamless output from a model without circular padding, by rolling the latents every step (see <see cref="GenerationOptions.TileByRolling"/>).</summary>
         public bool TileByRolling { get; init; }
     }

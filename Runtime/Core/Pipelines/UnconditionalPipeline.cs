@@ -9,20 +9,33 @@ namespace LiveDiffusion.Pipelines
 {
     /// <summary>
     /// Generates images from a pixel-space denoiser (our own UNet2D models) with any scheduler: unconditional, or
-    /// class-conditional with classifier-free guidance (the conditional and "no class" branches run as one batch).
-    /// Buffers are allocated per generation; the step loop allocates nothing. Not thread-safe.
+    /// class-conditional with classifier-free guidance (the conditional and "no class" branches run as one batch),
+    /// or guided by a weaker version of the model (autoguidance). Buffers are allocated per generation; the step loop allocates nothing. Not thread-safe.
     /// </summary>
     public sealed class UnconditionalPipeline
     {
         private const ulong RollSeedSalt = 0x5DEECE66DUL;
 
         private readonly IDenoiser _denoiser;
+        private readonly IDenoiser? _guide;
 
-        /// <summary>Creates the pipeline over a denoiser and a scheduler.</summary>
-        public UnconditionalPipeline(IDenoiser denoiser, Scheduler scheduler)
+        /// <summary>
+        /// Creates the pipeline over a denoiser and a scheduler, and optionally a guide: a weaker model of the same kind
+        /// (smaller, trained for less long) for autoguidance (Karras et al. 2024, "Guiding a diffusion model with a bad
+        /// version of itself"): <see cref="GenerationOptions.AutoguidanceScale"/> w gives guide + w · (model − guide),
+        /// both models conditioned on the same class.
+        /// </summary>
+        /// <exception cref="ArgumentException">The guide does not take and give what the model does.</exception>
+        public UnconditionalPipeline(IDenoiser denoiser, Scheduler scheduler, IDenoiser? guide = null)
         {
             _denoiser = denoiser ?? throw new ArgumentNullException(nameof(denoiser));
             Scheduler = scheduler ?? throw new ArgumentNullException(nameof(scheduler));
+            if (guide != null)
+            {
+                CheckGuide(denoiser.Info, guide.Info);
+            }
+
+            _guide = guide;
         }
 
         /// <summary>The scheduler; it may be replaced between generations.</summary>
@@ -40,9 +53,24 @@ namespace LiveDiffusion.Pipelines
             int width = options.Width == 0 ? info.SampleSize : options.Width;
             int height = options.Height == 0 ? info.SampleSize : options.Height;
             Validate(options, info, width, height);
+            if (options.AutoguidanceScale != 1f && _guide == null)
+            {
+                throw new ArgumentException($"Autoguidance scale {options.AutoguidanceScale} needs a guide model: create the pipeline with one, or use scale 1.", nameof(options));
+            }
+
+            if (options.AutoguidanceScale != 1f && options.GuidanceScale != 1f && options.ClassLabel.HasValue)
+            {
+                throw new ArgumentException($"Autoguidance ({options.AutoguidanceScale}) and classifier-free guidance ({options.GuidanceScale}) were both asked for; use one (the other at 1).", nameof(options));
+            }
+
+            if (options.AutoguidanceScale != 1f && (width % _guide!.Info.SizeMultiple != 0 || height % _guide.Info.SizeMultiple != 0))
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), $"Size {width}x{height} must be a multiple of {_guide.Info.SizeMultiple} for the guide {_guide.Info.Name}.");
+            }
 
             int count = options.Count;
             int? label = options.ClassLabel;
+            bool autoguided = options.AutoguidanceScale != 1f;
             bool guided = info.UnconditionalClass.HasValue && label.HasValue && options.GuidanceScale != 1f;
             if (info.ClassCount > 0 && !label.HasValue)
             {
@@ -63,6 +91,7 @@ namespace LiveDiffusion.Pipelines
             int modelBatch = guided ? 2 * count : count;
             var modelInput = new TensorBuffer(modelBatch, info.InChannels, height, width);
             var modelOutput = new TensorBuffer(modelBatch, info.OutChannels, height, width);
+            var guideOutput = autoguided ? new TensorBuffer(count, info.OutChannels, height, width) : null;
             var guidedOutput = guided ? new TensorBuffer(count, info.OutChannels, height, width) : modelOutput;
             var predictedOriginal = latents.CreateLike();
             var scaled = guided ? latents.CreateLike() : modelInput;
@@ -100,12 +129,33 @@ namespace LiveDiffusion.Pipelines
                 {
                     ClassifierFreeGuidance.Combine(modelOutput, options.GuidanceScale, guidedOutput);
                 }
+                else if (guideOutput != null)
+                {
+                    _guide!.Predict(input, guideOutput);
+                    roll?.Back(guideOutput);
+                    ClassifierFreeGuidance.Combine(modelOutput.Span, guideOutput.Span, options.AutoguidanceScale, modelOutput.Span);
+                }
 
                 scheduler.Step(guidedOutput, t, latents, latents, predictedOriginal, stepNoise);
                 onStep?.Invoke(step.Report(index, t, clock, started));
             }
 
             return latents;
+        }
+
+        private static void CheckGuide(DenoiserInfo model, DenoiserInfo guide)
+        {
+            string? mismatch =
+                guide.InChannels != model.InChannels || guide.OutChannels != model.OutChannels ? $"{guide.InChannels} -> {guide.OutChannels} channels against the model's {model.InChannels} -> {model.OutChannels}"
+                : guide.PredictionType != model.PredictionType ? $"{guide.PredictionType} prediction against the model's {model.PredictionType}"
+                : guide.ClassCount != model.ClassCount ? $"{guide.ClassCount} classes against the model's {model.ClassCount}"
+                : guide.UnconditionalClass != model.UnconditionalClass ? $"'no class' embedding {guide.UnconditionalClass?.ToString() ?? "none"} against the model's {model.UnconditionalClass?.ToString() ?? "none"}"
+                : guide.Tileable != model.Tileable ? (guide.Tileable ? "circular padding against the model's zeros" : "zero padding against the model's circular")
+                : null;
+            if (mismatch != null)
+            {
+                throw new ArgumentException($"The guide {guide.Name} cannot guide {model.Name}: {mismatch}. A guide is a weaker model trained on the same data the same way (same channels, prediction type, classes and padding).", "guide");
+            }
         }
 
         private static void Validate(GenerationOptions options, DenoiserInfo info, int width, int height)

@@ -6,12 +6,26 @@ namespace LiveDiffusion.Torch.Models
     /// <summary>Opens a model folder (or the built-in texture model) with the TorchSharp backend.</summary>
     public static class TorchTextureGenerator
     {
-        /// <summary>Loads <paramref name="modelFolder"/>, or the built-in texture model when null.</summary>
+        /// <summary>
+        /// Loads <paramref name="modelFolder"/>, or the built-in texture model when null, with its guide UNet when the
+        /// folder has one (then <see cref="TextureGenerator.RecommendedAutoguidanceScale"/> is the folder's scale).
+        /// </summary>
         public static TextureGenerator Load(string? modelFolder = null)
         {
             ModelFolder folder = ModelFolder.Open(modelFolder ?? BuiltInModels.Locate());
             TorchDenoiser denoiser = TorchDenoiser.Load(folder.UNetFolder, folder.Scheduler.PredictionType);
-            return new TextureGenerator(folder, denoiser);
+            TorchDenoiser? guide = null;
+            try
+            {
+                guide = folder.GuideUNet != null ? TorchDenoiser.Load(folder.GuideUNetFolder, folder.Scheduler.PredictionType) : null;
+                return new TextureGenerator(folder, denoiser, guide);
+            }
+            catch
+            {
+                denoiser.Dispose();
+                guide?.Dispose();
+                throw;
+            }
         }
     }
 }

@@ -30,6 +30,26 @@ namespace LiveDiffusion.Torch.Tests.Pipelines
         }
 
         [Fact]
+        public void ShipsWithItsGuideAndAutoguidedTexturesReproduceFromTheirRecipe()
+        {
+            using TextureGenerator generator = TorchTextureGenerator.Load();
+            Assert.NotNull(generator.Guide);
+            Assert.Equal(generator.Denoiser.Info.ClassCount, generator.Guide!.Info.ClassCount);
+            Assert.True(generator.Guide.Info.Tileable);
+            Assert.InRange(generator.RecommendedAutoguidanceScale, 1.01f, 3f);
+
+            var guided = new TextureRequest { Count = 2, Seed = 8, ClassName = "wall", Steps = 6, AutoguidanceScale = generator.RecommendedAutoguidanceScale };
+            GeneratedTextures batch = generator.Generate(guided);
+            Assert.Contains("Autoguidance: " + generator.RecommendedAutoguidanceScale.ToString("R", System.Globalization.CultureInfo.InvariantCulture), batch.Recipes[0]);
+            GeneratedTextures single = generator.Generate(TextureGenerator.RequestFromRecipe(GenerationRecipe.Parse(batch.Recipes[1])));
+            Assert.Equal(batch.Images[1].Pixels, single.Images[0].Pixels);
+
+            // The guide changes what is generated.
+            GeneratedTextures unguided = generator.Generate(new TextureRequest { Count = 1, Seed = 8, ClassName = "wall", Steps = 6 });
+            Assert.NotEqual(batch.Images[0].Pixels, unguided.Images[0].Pixels);
+        }
+
+        [Fact]
         public void UnknownClassNamesTheKnownOnes()
         {
             using TextureGenerator generator = TorchTextureGenerator.Load();

@@ -1,0 +1,41 @@
+using System;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using LiveDiffusion.Models;
+
+namespace LiveDiffusion.Cli.Commands
+{
+    /// <summary>
+    /// <c>livediffusion guide</c>: attaches a guide UNet to a model folder for autoguidance (the guide is a smaller,
+    /// shorter-trained model of the same data; generation then extrapolates from the guide's prediction towards the model's).
+    /// </summary>
+    internal static class GuideCommand
+    {
+        public static Command Create()
+        {
+            var model = new Option<string>("--model") { Description = "The model folder to attach the guide to (written by `livediffusion train`).", Required = true };
+            var guide = new Option<string>("--guide") { Description = "The guide's model folder: trained on the same data with the same classes, padding and prediction type, smaller and for fewer steps.", Required = true };
+            var scale = new Option<float>("--scale") { Description = "The autoguidance scale `generate` and `evaluate` use by default; measure it with `livediffusion evaluate --guide-model <guide> --autoguidance <scale>`.", Required = true };
+            var command = new Command("guide", "Attach a guide UNet to a model folder (guide_unet/) for autoguidance: generation steers away from what the weaker guide predicts.")
+            {
+                model, guide, scale,
+            };
+            command.SetAction(parse =>
+            {
+                try
+                {
+                    ModelFolder folder = ModelFolder.AttachGuide(parse.GetValue(model)!, parse.GetValue(guide)!, parse.GetValue(scale));
+                    Console.WriteLine($"{folder.GuideUNetFolder}: guide attached ({string.Join("/", folder.GuideUNet!.BlockOutChannels)} channels); autoguidance {folder.AutoguidanceScale.ToString(CultureInfo.InvariantCulture)} is now the default of `generate --model {folder.Path}`.");
+                    return 0;
+                }
+                catch (Exception e) when (e is ModelConfigException || e is ArgumentException || e is IOException || e is UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine("error: " + e.Message);
+                    return 2;
+                }
+            });
+            return command;
+        }
+    }
+}

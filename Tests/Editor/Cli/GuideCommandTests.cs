@@ -1,0 +1,135 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text;
+using LiveDiffusion.Editor.Training;
+using LiveDiffusion.Imaging;
+using LiveDiffusion.Models;
+using LiveDiffusion.Schedulers;
+using LiveDiffusion.Torch.Models;
+using TorchSharp;
+using Xunit;
+
+namespace LiveDiffusion.Editor.Tests.Cli
+{
+    /// <summary>
+    /// Autoguidance end to end through the real command line: <c>livediffusion guide</c> attaches a smaller UNet to a
+    /// model folder, <c>generate</c> then guides with it by default (Torch and ONNX alike) and records it in the recipe.
+    /// </summary>
+    public sealed class GuideCommandTests : IDisposable
+    {
+        private readonly string _root = Path.Combine(Path.GetTempPath(), "ld-guide-" + Guid.NewGuid().ToString("N"));
+
+        private string Model(string name, int width, string[]? classes, int seed)
+        {
+            string folder = Path.Combine(_root, name);
+            torch.manual_seed(seed);
+            using (var unet = new UNet2D(new UNet2DConfig
+            {
+                SampleSize = 16,
+                BlockOutChannels = new[] { width, 2 * width },
+                DownBlockTypes = new[] { "DownBlock2D", "DownBlock2D" },
+                UpBlockTypes = new[] { "UpBlock2D", "UpBlock2D" },
+                LayersPerBlock = 1,
+                NormNumGroups = 8,
+                PaddingMode = PaddingMode.Circular,
+                NumClassEmbeds = classes == null ? null : classes.Length + 1,
+                ClassNames = classes ?? Array.Empty<string>(),
+            }))
+            {
+                unet.Save(Path.Combine(folder, "unet"));
+            }
+
+            ModelFolder.WriteIndex(folder, DiffusionTrainer.TrainingScheduler(new TrainingOptions { PredictionType = PredictionType.VPrediction }));
+            return folder;
+        }
+
+        [Fact]
+        public void AnAttachedGuideIsUsedByDefaultRecordedInTheRecipeAndReproduced()
+        {
+            string[] classes = { "floor", "wall" };
+            string model = Model("model", 16, classes, seed: 1);
+            string guide = Model("guide", 8, classes, seed: 2);
+
+            (int code, string output) = Livediffusion.Run("guide", "--model", model, "--guide", guide, "--scale", "1.4");
+            Assert.True(code == 0, output);
+            ModelFolder folder = ModelFolder.Open(model);
+            Assert.NotNull(folder.GuideUNet);
+            Assert.Equal(new[] { 8, 16 }, folder.GuideUNet!.BlockOutChannels);
+            Assert.Equal(1.4f, folder.AutoguidanceScale);
+            Assert.True(File.ReadAllBytes(Path.Combine(guide, "unet", ModelFolder.WeightsFileName)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(folder.GuideUNetFolder, ModelFolder.WeightsFileName))));
+
+            // generate guides with it unless told otherwise, and says so; the recipe carries the scale.
+            string guided = Path.Combine(_root, "guided");
+            (code, output) = Livediffusion.Run("generate", "--model", model, "--count", "2", "--steps", "3", "--class", "wall", "--out", guided, "--seed", "5");
+            Assert.True(code == 0, output);
+            Assert.Contains("autoguidance 1.4 by guide_unet/", output);
+            string first = Path.Combine(guided, "wall-5.png");
+            string recipe = PngTextChunks.Read(File.ReadAllBytes(first))["parameters"];
+            Assert.Contains("Autoguidance: 1.4", recipe);
+            Assert.Contains("CFG scale: 1,", recipe);
+
+            // Autoguidance changes the image (the guide is really called) ...
+            string plain = Path.Combine(_root, "plain");
+            (code, output) = Livediffusion.Run("generate", "--model", model, "--count", "1", "--steps", "3", "--class", "wall", "--out", plain, "--seed", "5", "--autoguidance", "1");
+            Assert.True(code == 0, output);
+            Assert.DoesNotContain("autoguidance", output);
+            Assert.NotEqual(PngFile.Read(first).Pixels, PngFile.Read(Path.Combine(plain, "wall-5.png")).Pixels);
+
+            // ... and its recipe reproduces it exactly.
+            string again = Path.Combine(_root, "again");
+            (code, output) = Livediffusion.Run("generate", "--model", model, "--recipe-from", first, "--out", again);
+            Assert.True(code == 0, output);
+            Assert.Equal(PngFile.Read(first).Pixels, PngFile.Read(Directory.GetFiles(again, "*.png").Single()).Pixels);
+
+            // ONNX Runtime runs the guide too (exported in memory) and agrees with TorchSharp to within rounding.
+            string onnx = Path.Combine(_root, "onnx");
+            (code, output) = Livediffusion.Run("generate", "--model", model, "--count", "1", "--steps", "3", "--class", "wall", "--out", onnx, "--seed", "5", "--backend", "onnx");
+            Assert.True(code == 0, output);
+            Assert.Contains("exported the guide UNet in memory", output);
+            byte[] torchPixels = PngFile.Read(first).Pixels, onnxPixels = PngFile.Read(Path.Combine(onnx, "wall-5.png")).Pixels;
+            int worst = torchPixels.Zip(onnxPixels, (a, b) => Math.Abs(a - b)).Max();
+            Assert.True(worst <= 2, $"ONNX and Torch autoguided textures differ by up to {worst} levels");
+
+            // Classifier-free guidance instead, on request; both at once is refused.
+            (code, output) = Livediffusion.Run("generate", "--model", model, "--count", "1", "--steps", "2", "--out", Path.Combine(_root, "cfg"), "--guidance", "1.5");
+            Assert.True(code == 0, output);
+            Assert.DoesNotContain("autoguidance", output);
+            (code, output) = Livediffusion.Run("generate", "--model", model, "--count", "1", "--steps", "2", "--out", Path.Combine(_root, "both"), "--guidance", "1.5", "--autoguidance", "1.3");
+            Assert.Equal(2, code);
+            Assert.Contains("not combined", output);
+        }
+
+        [Fact]
+        public void GuidesThatCannotGuideAndBrokenGuideFoldersAreRefusedWithTheReason()
+        {
+            string model = Model("model", 16, new[] { "floor", "wall" }, seed: 1);
+            string unconditional = Model("unconditional", 8, null, seed: 2);
+            (int code, string output) = Livediffusion.Run("guide", "--model", model, "--guide", unconditional, "--scale", "1.3");
+            Assert.Equal(2, code);
+            Assert.Contains("cannot guide the model: classes []", output);
+            Assert.False(Directory.Exists(ModelFolder.Open(model).GuideUNetFolder), "a refused guide left files behind");
+
+            // A model without a guide: --autoguidance says what is missing.
+            (code, output) = Livediffusion.Run("generate", "--model", model, "--count", "1", "--steps", "2", "--out", Path.Combine(_root, "x"), "--autoguidance", "1.3");
+            Assert.Equal(2, code);
+            Assert.Contains("needs a guide UNet", output);
+
+            // model_index.json names a guide whose folder is gone: opening says which file and how to fix it.
+            string guide = Model("guide", 8, new[] { "floor", "wall" }, seed: 3);
+            Assert.Equal(0, Livediffusion.Run("guide", "--model", model, "--guide", guide, "--scale", "1.3").Code);
+            Directory.Delete(ModelFolder.Open(model).GuideUNetFolder, recursive: true);
+            (code, output) = Livediffusion.Run("generate", "--model", model, "--count", "1", "--steps", "2", "--out", Path.Combine(_root, "y"));
+            Assert.Equal(2, code);
+            Assert.Contains(Path.Combine("guide_unet", "config.json") + " is missing", output);
+        }
+
+        public void Dispose()
+        {
+            if (Directory.Exists(_root))
+            {
+                Directory.Delete(_root, recursive: true);
+            }
+        }
+    }
+}
