@@ -17,7 +17,7 @@ GeneratedTextures result = generator.Generate(new TextureRequest
     Seed = seed,
     Size = size,
     Steps = 25,
-    GuidanceScale = 1.5f,
+    AutoguidanceScale = generator.RecommendedAutoguidanceScale,     // the model's guide UNet; or GuidanceScale = 1.5f (CFG)
 });
 
 RgbImage texture = result.Images[0];                                 // 8-bit RGB, ready for a texture upload
