@@ -136,8 +136,18 @@ namespace LiveDiffusion.Editor.Evaluation
         /// </summary>
         public double SpreadRatio { get; init; }
 
-        /// <summary>FD(real half A vs real half B): the floor a perfect generator would reach with sets of about these sizes.</summary>
+        /// <summary>
+        /// FD(real half A vs real half B), the mean over <see cref="MatchedSplits"/> seeded splits into halves: the floor a
+        /// perfect generator would reach with sets of about these sizes.
+        /// </summary>
         public double FdRealVsReal { get; init; }
+
+        /// <summary>Standard deviation of the real-vs-real distance over the splits.</summary>
+        public double FdRealVsRealSpread { get; init; }
+
+        /// <summary>The real-vs-real distance of the first split alone (halves A and B of the other figures; before the
+        /// mean over splits, this was the floor reported).</summary>
+        public double FdRealVsRealFirstSplit { get; init; }
 
         /// <summary>FD(per-pixel Gaussian samples vs all real images): the trivial generator's distance.</summary>
         public double FdTrivialVsTrain { get; init; }

@@ -80,6 +80,13 @@ namespace LiveDiffusion.Editor.Tests.Evaluation
                     Assert.True(report.FdGeneratedVsTrain > 2 * report.FdRealVsReal, $"FD generated {report.FdGeneratedVsTrain:F4} vs real/real {report.FdRealVsReal:F4}");
                     Assert.True(report.FdTrivialVsTrain > report.FdRealVsReal);
                     Assert.Equal(report.FdGeneratedVsTrain / report.FdRealVsReal, report.RatioToRealVsReal, 12);
+
+                    // The floor is the mean over the splits; its first split alone is one of them, and they do differ.
+                    Assert.Equal(5, report.MatchedSplits);
+                    Assert.True(report.FdRealVsRealSpread > 0, "five different splits gave one distance");
+                    Assert.InRange(report.FdRealVsRealFirstSplit, report.FdRealVsReal - (3 * report.FdRealVsRealSpread), report.FdRealVsReal + (3 * report.FdRealVsRealSpread));
+                    EvaluationReport oneSplit = evaluator.Measure(Array.Empty<RgbImage>().Concat(tiles.Take(8)).ToList(), new int[8], data, new EvaluationOptions { Seed = 3, MatchedSplits = 1 }, "tiles", string.Empty);
+                    Assert.Equal(report.FdRealVsRealFirstSplit, oneSplit.FdRealVsReal, 12);
                     Assert.True(report.NearestGeneratedVsTrain.Median > report.NearestRealHeldOut.Median);
                     Assert.True(report.NearestGeneratedVsHalfB.Min >= report.NearestGeneratedVsTrain.Min, "half B is a subset of the training images");
                     Assert.Equal(8, report.SeamGenerated.Count);
