@@ -39,6 +39,7 @@ namespace LiveDiffusion.Cli.Commands
             mix.AcceptOnlyFromAmong("data", "even");
             var guidance = new Option<float?>("--guidance") { Description = "Classifier-free guidance scale with --class-conditional (1: none; the default unless the model has a guide UNet)." };
             var autoguidance = new Option<float?>("--autoguidance") { Description = "Autoguidance scale (1: off). Default: the model folder's tuned scale when it has a guide UNet (guide_unet/) and --guidance is not given." };
+            var interval = new Option<string?>("--guidance-interval") { Description = "Guide only at timesteps LOW..HIGH of the 0-999 training schedule (e.g. 0..400), the model alone elsewhere; 'all' for every step. Default: the model folder's interval with its autoguidance scale, else every step." };
             var guide = new Option<string?>("--guide-model") { Description = "Guide with the UNet of this model folder instead of the model's own guide_unet/ (a smaller, shorter-trained model of the same data; for trying guides before attaching one with `livediffusion guide`)." };
             var batch = new Option<int>("--batch") { Description = "Images per model call.", DefaultValueFactory = _ => 32 };
             var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (0: all cores).", DefaultValueFactory = _ => 0 };
@@ -49,7 +50,7 @@ namespace LiveDiffusion.Cli.Commands
 
             var command = new Command("evaluate", "Measure a trained model, or a folder of images: Fréchet distance in TAESD feature space against the training images (with real-vs-real and trivial baselines), nearest-training-image distances, seam scores.")
             {
-                model, images, size, data, count, steps, scheduler, seed, taesd, classes, mix, guidance, autoguidance, guide, batch, threads, json, padding, roll,
+                model, images, size, data, count, steps, scheduler, seed, taesd, classes, mix, guidance, autoguidance, interval, guide, batch, threads, json, padding, roll,
             };
 
             command.SetAction(parse =>
@@ -68,7 +69,7 @@ namespace LiveDiffusion.Cli.Commands
 
                     if (imagesPath != null)
                     {
-                        string[] generationOnly = new Option[] { count, steps, scheduler, mix, guidance, autoguidance, guide, batch, threads, padding, roll }
+                        string[] generationOnly = new Option[] { count, steps, scheduler, mix, guidance, autoguidance, interval, guide, batch, threads, padding, roll }
                             .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToArray();
                         if (generationOnly.Length > 0)
                         {
@@ -87,7 +88,7 @@ namespace LiveDiffusion.Cli.Commands
 
                     return Run(
                         modelPath!, parse.GetValue(data)!, parse.GetValue(count), parse.GetValue(steps), parse.GetValue(scheduler)!,
-                        parse.GetValue(seed), parse.GetValue(taesd), parse.GetValue(classes), parse.GetValue(mix) == "even" ? ClassMix.Even : ClassMix.Data, parse.GetValue(guidance), parse.GetValue(autoguidance), parse.GetValue(guide), parse.GetValue(batch),
+                        parse.GetValue(seed), parse.GetValue(taesd), parse.GetValue(classes), parse.GetValue(mix) == "even" ? ClassMix.Even : ClassMix.Data, parse.GetValue(guidance), parse.GetValue(autoguidance), parse.GetValue(interval), parse.GetValue(guide), parse.GetValue(batch),
                         parse.GetValue(threads), parse.GetValue(json), parse.GetValue(padding)!, parse.GetValue(roll));
                 }
                 catch (Exception e) when (e is ModelConfigException || e is SchedulerConfigException || e is DirectoryNotFoundException || e is InvalidDataException || e is FileNotFoundException || e is ArgumentException)
@@ -99,7 +100,7 @@ namespace LiveDiffusion.Cli.Commands
             return command;
         }
 
-        private static int Run(string modelPath, string dataPath, int count, int steps, string schedulerName, ulong seed, string? taesdFolder, bool classConditional, ClassMix mix, float? guidance, float? autoguidance, string? guidePath, int batch, int threads, bool asJson, string padding, bool tileByRolling)
+        private static int Run(string modelPath, string dataPath, int count, int steps, string schedulerName, ulong seed, string? taesdFolder, bool classConditional, ClassMix mix, float? guidance, float? autoguidance, string? guidanceInterval, string? guidePath, int batch, int threads, bool asJson, string padding, bool tileByRolling)
         {
             if (count < 2 || steps < 1 || batch < 1)
             {
@@ -171,7 +172,8 @@ namespace LiveDiffusion.Cli.Commands
                 guideUNetFolder = folder.GuideUNetFolder;
             }
 
-            (float cfgScale, float autoScale) = ModelBackends.ResolveGuidance(guidance, autoguidance, guideUNetFolder != null, guidePath != null ? 1f : folder.AutoguidanceScale, 1f, folder.Path);
+            (float cfgScale, float autoScale, (float Low, float High)? interval) = ModelBackends.ResolveGuidance(
+                guidance, autoguidance, guidanceInterval, guideUNetFolder != null, guidePath != null ? 1f : folder.AutoguidanceScale, guidePath != null ? null : folder.AutoguidanceInterval, 1f, folder.Path);
             if (guidePath != null && autoScale == 1f)
             {
                 throw new ArgumentException("--guide-model is used only by autoguidance: give --autoguidance <scale> too.");
@@ -180,7 +182,7 @@ namespace LiveDiffusion.Cli.Commands
             using TorchDenoiser? guideDenoiser = autoScale == 1f ? null : new TorchDenoiser(UNet2D.Load(guideUNetFolder!, paddingOverride), ownsModel: true, folder.Scheduler.PredictionType);
             if (guideDenoiser != null)
             {
-                say($"guidance: autoguidance {autoScale.ToString(CultureInfo.InvariantCulture)} by {guideUNetFolder} ({guideDenoiser.Info.Name})");
+                say($"guidance: autoguidance {autoScale.ToString(CultureInfo.InvariantCulture)} by {guideUNetFolder} ({guideDenoiser.Info.Name}){(interval is { } range ? $" at timesteps {GuidanceIntervals.Format(range)}" : string.Empty)}");
             }
             else if (cfgScale != 1f)
             {
@@ -205,6 +207,7 @@ namespace LiveDiffusion.Cli.Commands
                         ModelClassLabels = modelLabels,
                         GuidanceScale = cfgScale,
                         AutoguidanceScale = autoScale,
+                        GuidanceInterval = interval,
                         TileByRolling = tileByRolling,
                     },
                     folder.Path,
@@ -309,7 +312,7 @@ namespace LiveDiffusion.Cli.Commands
                 ("FD generated vs train", F(r.FdGeneratedVsTrain), $"{r.GeneratedCount} {(r.FromImages ? "measured" : "generated")} vs {r.TrainCount} real"),
                 ("  of which the means", F(r.FdMeanTerm), "|mean gen - mean real|²: the sets' offset; the rest is the shape of their spread"),
                 ("spread generated / real", F(r.SpreadRatio), "total feature variance; below 1 less varied than the data, above 1 more scattered"),
-                ("FD real half vs real half", F(r.FdRealVsReal), $"{r.RealHalfA} vs {r.RealHalfB}, seeded split: the floor"),
+                ("FD real half vs real half", F(r.FdRealVsReal), $"{r.RealHalfA} vs {r.RealHalfB}, mean of {r.MatchedSplits} seeded splits (± {F(r.FdRealVsRealSpread)}; first split {F(r.FdRealVsRealFirstSplit)}): the floor"),
                 ("FD trivial vs train", F(r.FdTrivialVsTrain), $"{r.GeneratedCount} per-pixel Gaussian samples: the ceiling"),
                 ("ratio FD / real-real", F(r.RatioToRealVsReal), $"trivial: {F(r.TrivialRatioToRealVsReal)} (set sizes differ: read the matched rows)"),
                 ($"FD {r.MatchedCount} generated vs half B", F(r.MatchedFdGeneratedVsHalfB), $"like-for-like: {r.MatchedCount} images per side vs the same half B, mean of {r.MatchedSplits} splits"),

@@ -156,10 +156,11 @@ namespace LiveDiffusion.Cli.Commands
             var className = new Option<string?>("--class") { Description = "Class for class-conditional models (built-in: floor or wall). Default: alternate between all classes." };
             var backend = new Option<string>("--backend") { Description = "Inference backend for texture models: torch (TorchSharp) or onnx (ONNX Runtime; uses unet/model.onnx, or exports the UNet in memory). Stable Diffusion folders always run on ONNX Runtime.", DefaultValueFactory = _ => "torch" };
             backend.AcceptOnlyFromAmong(ModelBackends.Names);
+            var guidanceInterval = new Option<string?>("--guidance-interval") { Description = "Guide only at timesteps LOW..HIGH of the 0-999 training schedule (e.g. 0..400: the low-noise steps where detail is settled), the model alone elsewhere; 'all' for every step. Default: the model folder's interval with its autoguidance scale, else every step." };
             var autoguidance = new Option<float?>("--autoguidance") { Description = "Autoguidance scale for texture models with a guide UNet (guide_unet/, a smaller and shorter-trained model that the model is steered away from; the built-in model has one). Default: the folder's tuned scale, unless --guidance asks for classifier-free guidance instead. 1: off." };
             var command = new Command("generate", "Generate tileable textures with the built-in or a trained model, or images with a Stable Diffusion ONNX folder (--prompt); PNGs carry their recipe in a text chunk; --live shows every step as it happens.")
             {
-                common.Model, common.Count, common.Output, common.Seed, className, common.Size, common.Steps, common.Scheduler, common.Guidance, autoguidance, backend,
+                common.Model, common.Count, common.Output, common.Seed, className, common.Size, common.Steps, common.Scheduler, common.Guidance, autoguidance, guidanceInterval, backend,
                 common.RecipeFrom, common.Live, common.Headless, common.Hold, common.View,
             };
             foreach (Option option in stableDiffusion.Options)
@@ -232,10 +233,12 @@ namespace LiveDiffusion.Cli.Commands
                     ulong s = parse.GetValue(common.Seed);
                     string scheduler = parse.GetValue(common.Scheduler) ?? TextureRequest.DefaultScheduler;
                     float cfgScale, autoScale;
+                    (float Low, float High)? interval;
                     try
                     {
-                        (cfgScale, autoScale) = ModelBackends.ResolveGuidance(
-                            parse.GetValue(common.Guidance), parse.GetValue(autoguidance), generator.Guide != null, generator.RecommendedAutoguidanceScale, 1.5f, generator.Model.Path);
+                        (cfgScale, autoScale, interval) = ModelBackends.ResolveGuidance(
+                            parse.GetValue(common.Guidance), parse.GetValue(autoguidance), parse.GetValue(guidanceInterval), generator.Guide != null,
+                            generator.RecommendedAutoguidanceScale, generator.RecommendedGuidanceInterval, 1.5f, generator.Model.Path);
                     }
                     catch (ArgumentException e)
                     {
@@ -245,7 +248,7 @@ namespace LiveDiffusion.Cli.Commands
 
                     if (autoScale != 1f)
                     {
-                        Console.WriteLine($"guidance: autoguidance {autoScale.ToString(CultureInfo.InvariantCulture)} by {ModelFolder.GuideComponent}/ ({generator.Guide!.Info.Name}){(parse.GetValue(autoguidance).HasValue ? string.Empty : ", the model's scale")}");
+                        Console.WriteLine($"guidance: autoguidance {autoScale.ToString(CultureInfo.InvariantCulture)} by {ModelFolder.GuideComponent}/ ({generator.Guide!.Info.Name}){(interval is { } range ? $" at timesteps {GuidanceIntervals.Format(range)}" : string.Empty)}{(parse.GetValue(autoguidance).HasValue ? string.Empty : ", the model's setting")}");
                     }
                     bool rolled = parse.GetValue(stableDiffusion.Tileable) && !generator.Denoiser.Info.Tileable;
                     if (parse.GetValue(stableDiffusion.Tileable) && !rolled)
@@ -295,6 +298,7 @@ namespace LiveDiffusion.Cli.Commands
                                 Scheduler = scheduler,
                                 GuidanceScale = cfgScale,
                                 AutoguidanceScale = autoScale,
+                                GuidanceInterval = interval,
                                 TileByRolling = rolled,
                             };
                             GeneratedTextures result = generator.Generate(request, onStep, token);

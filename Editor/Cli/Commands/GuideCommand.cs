@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.IO;
 using LiveDiffusion.Models;
+using LiveDiffusion.Pipelines;
 
 namespace LiveDiffusion.Cli.Commands
 {
@@ -17,19 +18,22 @@ namespace LiveDiffusion.Cli.Commands
             var model = new Option<string>("--model") { Description = "The model folder to attach the guide to (written by `livediffusion train`).", Required = true };
             var guide = new Option<string>("--guide") { Description = "The guide's model folder: trained on the same data with the same classes, padding and prediction type, smaller and for fewer steps.", Required = true };
             var scale = new Option<float>("--scale") { Description = "The autoguidance scale `generate` and `evaluate` use by default; measure it with `livediffusion evaluate --guide-model <guide> --autoguidance <scale>`.", Required = true };
+            var interval = new Option<string?>("--interval") { Description = "Autoguide only at timesteps LOW..HIGH (e.g. 0..400) by default; measure with `evaluate --guidance-interval`. Default: every step." };
             var command = new Command("guide", "Attach a guide UNet to a model folder (guide_unet/) for autoguidance: generation steers away from what the weaker guide predicts.")
             {
-                model, guide, scale,
+                model, guide, scale, interval,
             };
             command.SetAction(parse =>
             {
                 try
                 {
-                    ModelFolder folder = ModelFolder.AttachGuide(parse.GetValue(model)!, parse.GetValue(guide)!, parse.GetValue(scale));
-                    Console.WriteLine($"{folder.GuideUNetFolder}: guide attached ({string.Join("/", folder.GuideUNet!.BlockOutChannels)} channels); autoguidance {folder.AutoguidanceScale.ToString(CultureInfo.InvariantCulture)} is now the default of `generate --model {folder.Path}`.");
+                    string? text = parse.GetValue(interval);
+                    ModelFolder folder = ModelFolder.AttachGuide(parse.GetValue(model)!, parse.GetValue(guide)!, parse.GetValue(scale), text == null ? null : GuidanceIntervals.Parse(text));
+                    string at = folder.AutoguidanceInterval is { } range ? $" at timesteps {GuidanceIntervals.Format(range)}" : string.Empty;
+                    Console.WriteLine($"{folder.GuideUNetFolder}: guide attached ({string.Join("/", folder.GuideUNet!.BlockOutChannels)} channels); autoguidance {folder.AutoguidanceScale.ToString(CultureInfo.InvariantCulture)}{at} is now the default of `generate --model {folder.Path}`.");
                     return 0;
                 }
-                catch (Exception e) when (e is ModelConfigException || e is ArgumentException || e is IOException || e is UnauthorizedAccessException)
+                catch (Exception e) when (e is ModelConfigException || e is ArgumentException || e is FormatException || e is IOException || e is UnauthorizedAccessException)
                 {
                     Console.Error.WriteLine("error: " + e.Message);
                     return 2;

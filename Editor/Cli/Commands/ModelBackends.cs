@@ -50,14 +50,29 @@ namespace LiveDiffusion.Cli.Commands
         }
 
         /// <summary>
-        /// The classifier-free and autoguidance scales to run with, from the command line's <c>--guidance</c>
-        /// (<paramref name="cfg"/>) and <c>--autoguidance</c> (<paramref name="auto"/>): what was given; with neither,
-        /// autoguidance at the folder's recommended scale when there is a guide, else classifier-free guidance at
-        /// <paramref name="cfgDefault"/>.
+        /// The classifier-free and autoguidance scales and the guidance interval to run with, from the command line's
+        /// <c>--guidance</c> (<paramref name="cfg"/>), <c>--autoguidance</c> (<paramref name="auto"/>) and
+        /// <c>--guidance-interval</c> (<paramref name="interval"/>: LOW..HIGH, or "all"): what was given; with neither
+        /// scale, autoguidance at the folder's recommended scale and interval when there is a guide, else
+        /// classifier-free guidance at <paramref name="cfgDefault"/> at every step.
         /// </summary>
-        /// <exception cref="ArgumentException">Autoguidance without a guide, or both kinds of guidance asked for.</exception>
-        public static (float Cfg, float Auto) ResolveGuidance(float? cfg, float? auto, bool hasGuide, float recommendedAuto, float cfgDefault, string model)
+        /// <exception cref="ArgumentException">Autoguidance without a guide, both kinds of guidance asked for, or a malformed interval.</exception>
+        public static (float Cfg, float Auto, (float Low, float High)? Interval) ResolveGuidance(
+            float? cfg, float? auto, string? interval, bool hasGuide, float recommendedAuto, (float Low, float High)? recommendedInterval, float cfgDefault, string model)
         {
+            (float Low, float High)? given = null;
+            if (interval != null && !string.Equals(interval, "all", StringComparison.OrdinalIgnoreCase))
+            {
+                try
+                {
+                    given = GuidanceIntervals.Parse(interval);
+                }
+                catch (FormatException e)
+                {
+                    throw new ArgumentException("--guidance-interval: " + e.Message + " Or 'all' for every step.", e);
+                }
+            }
+
             if (auto.HasValue && auto.Value != 1f && !hasGuide)
             {
                 throw new ArgumentException($"--autoguidance needs a guide UNet, and {model} has none (its model_index.json names no {ModelFolder.GuideComponent}). Attach one with `livediffusion guide`, or use --guidance.");
@@ -68,10 +83,12 @@ namespace LiveDiffusion.Cli.Commands
                 throw new ArgumentException($"--guidance {cfg} and --autoguidance {auto}: the two kinds of guidance are not combined; give one (or set the other to 1).");
             }
 
-            return auto.HasValue ? (cfg ?? 1f, auto.Value)
-                : cfg.HasValue ? (cfg.Value, 1f)
-                : hasGuide ? (1f, recommendedAuto)
-                : (cfgDefault, 1f);
+            bool folderDefault = !auto.HasValue && !cfg.HasValue && hasGuide;
+            (float Low, float High)? chosen = interval != null ? given : folderDefault ? recommendedInterval : null;
+            return auto.HasValue ? (cfg ?? 1f, auto.Value, chosen)
+                : cfg.HasValue ? (cfg.Value, 1f, chosen)
+                : hasGuide ? (1f, recommendedAuto, chosen)
+                : (cfgDefault, 1f, chosen);
         }
 
         private static OnnxDenoiser OpenOnnx(ModelFolder folder, UNet2DConfig config, string onnxPath, Func<OnnxGraphBuilder> export, string what, TextWriter log)

@@ -52,6 +52,9 @@ namespace LiveDiffusion.Editor.Evaluation
         /// <summary>Autoguidance scale (1: off); needs the guide model passed to <see cref="ModelEvaluator.Run"/>.</summary>
         public float AutoguidanceScale { get; init; } = 1f;
 
+        /// <summary>Guide only at timesteps in this range (see <see cref="Pipelines.GenerationOptions.GuidanceInterval"/>); null: every step.</summary>
+        public (float Low, float High)? GuidanceInterval { get; init; }
+
         /// <summary>Roll the latents every step for seamless output from a model without circular padding.</summary>
         public bool TileByRolling { get; init; }
 

@@ -12,7 +12,8 @@ namespace LiveDiffusion.Models
     /// <c>model_index.json</c>, <c>unet/config.json</c> + <c>unet/diffusion_pytorch_model.safetensors</c>
     /// (and <c>unet/model.onnx</c> once exported), <c>scheduler/scheduler_config.json</c>; optionally a guide UNet for
     /// autoguidance, <c>guide_unet/</c> (a smaller, less trained model of the same kind; model_index.json names it
-    /// <c>guide_unet</c> and gives its default scale as <c>_autoguidance_scale</c>).
+    /// <c>guide_unet</c> and gives its default scale as <c>_autoguidance_scale</c>, and optionally the timesteps to guide
+    /// at as <c>_autoguidance_interval</c>, [low, high]).
     /// Opening checks every part and names the one that is missing or wrong.
     /// </summary>
     public sealed class ModelFolder
@@ -26,8 +27,12 @@ namespace LiveDiffusion.Models
         /// <summary>The model_index.json key of the default autoguidance scale.</summary>
         public const string AutoguidanceScaleKey = "_autoguidance_scale";
 
-        private ModelFolder(string path, UNet2DConfig unet, SchedulerConfig scheduler, UNet2DConfig? guide, float autoguidanceScale)
+        /// <summary>The model_index.json key of the timesteps [low, high] to autoguide at by default (absent: every step).</summary>
+        public const string AutoguidanceIntervalKey = "_autoguidance_interval";
+
+        private ModelFolder(string path, UNet2DConfig unet, SchedulerConfig scheduler, UNet2DConfig? guide, float autoguidanceScale, (float Low, float High)? autoguidanceInterval)
         {
+            AutoguidanceInterval = autoguidanceInterval;
             Path = path;
             UNet = unet;
             Scheduler = scheduler;
@@ -62,6 +67,9 @@ namespace LiveDiffusion.Models
         /// <summary>The autoguidance scale the folder recommends (1 without a guide).</summary>
         public float AutoguidanceScale { get; }
 
+        /// <summary>The timesteps (low, high) at which the folder recommends autoguiding; null: every step.</summary>
+        public (float Low, float High)? AutoguidanceInterval { get; }
+
         /// <summary>Opens and checks a model folder.</summary>
         /// <exception cref="ModelConfigException">A part is missing or unreadable; the message names it.</exception>
         public static ModelFolder Open(string path)
@@ -80,6 +88,7 @@ namespace LiveDiffusion.Models
 
             bool hasGuide;
             float autoguidanceScale = 1f;
+            (float Low, float High)? autoguidanceInterval = null;
             try
             {
                 JsonNode? node = JsonNode.Parse(File.ReadAllText(index));
@@ -94,6 +103,14 @@ namespace LiveDiffusion.Models
                     autoguidanceScale = scaleNode is JsonValue value && value.TryGetValue(out double scale) && double.IsFinite(scale) && scale > 0
                         ? (float)scale
                         : throw new ModelConfigException($"{index}: {AutoguidanceScaleKey} must be a positive number; it is {scaleNode.ToJsonString()}.");
+                }
+
+                if (obj[AutoguidanceIntervalKey] is JsonNode intervalNode)
+                {
+                    autoguidanceInterval = intervalNode is JsonArray { Count: 2 } pair && pair[0] is JsonValue lowValue && pair[1] is JsonValue highValue
+                        && lowValue.TryGetValue(out double low) && highValue.TryGetValue(out double high) && low <= high
+                        ? ((float)low, (float)high)
+                        : throw new ModelConfigException($"{index}: {AutoguidanceIntervalKey} must be [low, high] timesteps with low <= high; it is {intervalNode.ToJsonString()}.");
                 }
             }
             catch (JsonException e)
@@ -135,7 +152,7 @@ namespace LiveDiffusion.Models
                 throw new ModelConfigException($"{index} sets {AutoguidanceScaleKey} but names no {GuideComponent}: autoguidance needs the guide UNet.");
             }
 
-            return new ModelFolder(root, unet, scheduler, guide, guide == null ? 1f : autoguidanceScale);
+            return new ModelFolder(root, unet, scheduler, guide, guide == null ? 1f : autoguidanceScale, guide == null ? null : autoguidanceInterval);
         }
 
         /// <summary>
@@ -160,12 +177,17 @@ namespace LiveDiffusion.Models
         /// <summary>
         /// Copies the UNet of the model folder <paramref name="guideFolder"/> into <paramref name="modelFolder"/> as its
         /// guide for autoguidance (<c>guide_unet/</c>: config.json and the safetensors weights) and records it, with the
-        /// recommended <paramref name="scale"/>, in model_index.json. Every file is written atomically and the index last,
+        /// recommended <paramref name="scale"/> and <paramref name="interval"/> (null: every step), in model_index.json. Every file is written atomically and the index last,
         /// so an interrupted attach leaves the folder as it was. A guide attached before is replaced.
         /// </summary>
         /// <exception cref="ModelConfigException">A folder is not a model folder, the weights are missing, or the guide cannot guide the model (the message says why).</exception>
-        public static ModelFolder AttachGuide(string modelFolder, string guideFolder, float scale)
+        public static ModelFolder AttachGuide(string modelFolder, string guideFolder, float scale, (float Low, float High)? interval = null)
         {
+            if (interval is { } bounds && !(bounds.Low <= bounds.High))
+            {
+                throw new ArgumentOutOfRangeException(nameof(interval), $"The guidance interval {bounds.Low}..{bounds.High} is empty: give low <= high.");
+            }
+
             if (!float.IsFinite(scale) || scale <= 0)
             {
                 throw new ArgumentOutOfRangeException(nameof(scale), $"The autoguidance scale must be a positive number (about 1.1 to 2); got {scale}.");
@@ -199,6 +221,12 @@ namespace LiveDiffusion.Models
             var node = (JsonObject)JsonNode.Parse(File.ReadAllText(index))!;
             node[GuideComponent] = new JsonArray("diffusers", "UNet2DModel");
             node[AutoguidanceScaleKey] = Math.Round((double)scale, 4);
+            node.Remove(AutoguidanceIntervalKey);
+            if (interval is { } range)
+            {
+                node[AutoguidanceIntervalKey] = new JsonArray(Math.Round((double)range.Low, 4), Math.Round((double)range.High, 4));
+            }
+
             IO.AtomicFile.WriteAllText(index, node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
             return Open(model.Path);
         }

@@ -36,6 +36,12 @@ namespace LiveDiffusion.Pipelines
         public float AutoguidanceScale { get; init; } = 1f;
 
         /// <summary>
+        /// Guide (either kind) only at timesteps t with Low ≤ t ≤ High (on the training schedule's 0–999 scale); other
+        /// steps take the model's prediction as it is. Null: every step.
+        /// </summary>
+        public (float Low, float High)? GuidanceInterval { get; init; }
+
+        /// <summary>
         /// Seamless output from a model without circular padding: the latents are rolled by a random offset before each
         /// model call and rolled back after it (see <see cref="LatentRoll"/>). Models trained with circular padding are
         /// seamless without it.

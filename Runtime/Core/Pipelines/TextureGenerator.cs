@@ -42,6 +42,9 @@ namespace LiveDiffusion.Pipelines
         /// <summary>The autoguidance scale the model folder recommends when the generator has a guide; otherwise 1 (off).</summary>
         public float RecommendedAutoguidanceScale => _guide != null ? _folder.AutoguidanceScale : 1f;
 
+        /// <summary>The timesteps at which the model folder recommends autoguiding (with its scale); null: every step.</summary>
+        public (float Low, float High)? RecommendedGuidanceInterval => _guide != null ? _folder.AutoguidanceInterval : null;
+
         /// <summary>Class names of a class-conditional model (empty otherwise).</summary>
         public IReadOnlyList<string> ClassNames => _folder.UNet.ClassNames;
 
@@ -62,6 +65,7 @@ namespace LiveDiffusion.Pipelines
                     ClassLabel = label,
                     GuidanceScale = label.HasValue ? request.GuidanceScale : 1f,
                     AutoguidanceScale = request.AutoguidanceScale,
+                    GuidanceInterval = request.GuidanceInterval,
                     TileByRolling = request.TileByRolling,
                 },
                 onStep,
@@ -92,6 +96,8 @@ namespace LiveDiffusion.Pipelines
                 Setting("CFG scale", request.GuidanceScale.ToString("R", CultureInfo.InvariantCulture)),
             }.Concat(request.AutoguidanceScale != 1f
                 ? new[] { Setting("Autoguidance", request.AutoguidanceScale.ToString("R", CultureInfo.InvariantCulture)) }
+                : Array.Empty<KeyValuePair<string, string>>()).Concat(request.GuidanceInterval is { } interval && (request.AutoguidanceScale != 1f || request.GuidanceScale != 1f)
+                ? new[] { Setting("Guidance interval", GuidanceIntervals.Format(interval)) }
                 : Array.Empty<KeyValuePair<string, string>>()).Concat(new[]
             {
                 Setting("Seed", seed.ToString(CultureInfo.InvariantCulture)),
@@ -123,6 +129,7 @@ namespace LiveDiffusion.Pipelines
                 Scheduler = recipe["Sampler"] ?? "ddim",
                 GuidanceScale = (float)(recipe.GetNumber("CFG scale") ?? 1.0),
                 AutoguidanceScale = (float)(recipe.GetNumber("Autoguidance") ?? 1.0),
+                GuidanceInterval = recipe["Guidance interval"] is { } interval ? GuidanceIntervals.Parse(interval) : null,
                 TileByRolling = string.Equals(recipe["Tileable"], "rolled", StringComparison.OrdinalIgnoreCase),
             };
         }

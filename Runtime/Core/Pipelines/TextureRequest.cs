@@ -37,6 +37,12 @@ namespace LiveDiffusion.Pipelines
         /// </summary>
         public float AutoguidanceScale { get; init; } = 1f;
 
+        /// <summary>
+        /// Guide only at timesteps Low..High (see <see cref="GenerationOptions.GuidanceInterval"/>); null: every step.
+        /// <see cref="TextureGenerator.RecommendedGuidanceInterval"/> is the folder's, tuned with its autoguidance scale.
+        /// </summary>
+        public (float Low, float High)? GuidanceInterval { get; init; }
+
         /// <summary>Seamless output from a model without circular padding, by rolling the latents every step (see <see cref="GenerationOptions.TileByRolling"/>).</summary>
         public bool TileByRolling { get; init; }
     }

@@ -125,11 +125,12 @@ namespace LiveDiffusion.Pipelines
                 input.Timestep = t;
                 _denoiser.Predict(input, modelOutput);
                 roll?.Back(modelOutput);
+                bool inInterval = options.GuidanceInterval is not { } interval || (t >= interval.Low && t <= interval.High);
                 if (guided)
                 {
-                    ClassifierFreeGuidance.Combine(modelOutput, options.GuidanceScale, guidedOutput);
+                    ClassifierFreeGuidance.Combine(modelOutput, inInterval ? options.GuidanceScale : 1f, guidedOutput);
                 }
-                else if (guideOutput != null)
+                else if (guideOutput != null && inInterval)
                 {
                     _guide!.Predict(input, guideOutput);
                     roll?.Back(guideOutput);

@@ -51,12 +51,13 @@ namespace LiveDiffusion.Editor.Tests.Cli
             string model = Model("model", 16, classes, seed: 1);
             string guide = Model("guide", 8, classes, seed: 2);
 
-            (int code, string output) = Livediffusion.Run("guide", "--model", model, "--guide", guide, "--scale", "1.4");
+            (int code, string output) = Livediffusion.Run("guide", "--model", model, "--guide", guide, "--scale", "1.4", "--interval", "0..800");
             Assert.True(code == 0, output);
             ModelFolder folder = ModelFolder.Open(model);
             Assert.NotNull(folder.GuideUNet);
             Assert.Equal(new[] { 8, 16 }, folder.GuideUNet!.BlockOutChannels);
             Assert.Equal(1.4f, folder.AutoguidanceScale);
+            Assert.Equal((0f, 800f), folder.AutoguidanceInterval);
             Assert.True(File.ReadAllBytes(Path.Combine(guide, "unet", ModelFolder.WeightsFileName)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(folder.GuideUNetFolder, ModelFolder.WeightsFileName))));
 
             // generate guides with it unless told otherwise, and says so; the recipe carries the scale.
@@ -64,9 +65,17 @@ namespace LiveDiffusion.Editor.Tests.Cli
             (code, output) = Livediffusion.Run("generate", "--model", model, "--count", "2", "--steps", "3", "--class", "wall", "--out", guided, "--seed", "5");
             Assert.True(code == 0, output);
             Assert.Contains("autoguidance 1.4 by guide_unet/", output);
+            Assert.Contains("at timesteps 0..800, the model's setting", output);
             string first = Path.Combine(guided, "wall-5.png");
             string recipe = PngTextChunks.Read(File.ReadAllBytes(first))["parameters"];
-            Assert.Contains("Autoguidance: 1.4", recipe);
+            Assert.Contains("Autoguidance: 1.4, Guidance interval: 0..800", recipe);
+
+            // Guiding every step instead is a different image.
+            string everyStep = Path.Combine(_root, "every-step");
+            (code, output) = Livediffusion.Run("generate", "--model", model, "--count", "1", "--steps", "3", "--class", "wall", "--out", everyStep, "--seed", "5", "--guidance-interval", "all");
+            Assert.True(code == 0, output);
+            Assert.DoesNotContain("at timesteps", output);
+            Assert.NotEqual(PngFile.Read(first).Pixels, PngFile.Read(Path.Combine(everyStep, "wall-5.png")).Pixels);
             Assert.Contains("CFG scale: 1,", recipe);
 
             // Autoguidance changes the image (the guide is really called) ...

@@ -56,6 +56,59 @@ namespace LiveDiffusion.Tests.Pipelines
         }
 
         [Fact]
+        public void AGuidanceIntervalGuidesOnlyTheStepsInsideIt()
+        {
+            // DDIM, 5 steps spread over 0..999: 0..400 holds some of them, not all.
+            Scheduler ddim = Ddim();
+            ddim.SetTimesteps(5);
+            int inside = Enumerable.Range(0, ddim.Timesteps.Count).Count(i => ddim.Timesteps[i] <= 400f);
+            Assert.InRange(inside, 1, 4);
+            var model = new LinearDenoiser(0.8f, classes: 2);
+            static GenerationOptions Options((float, float)? interval) => new GenerationOptions { Count = 1, Seed = 2, Steps = 5, ClassLabel = 0, AutoguidanceScale = 1.5f, GuidanceInterval = interval };
+            var guide = new LinearDenoiser(0.3f, classes: 2);
+            TensorBuffer partial = new UnconditionalPipeline(model, Ddim(), guide).Generate(Options((0f, 400f)));
+            Assert.Equal(inside, guide.Calls);
+
+            var everyStep = new LinearDenoiser(0.3f, classes: 2);
+            TensorBuffer all = new UnconditionalPipeline(model, Ddim(), everyStep).Generate(Options((0f, 999f)));
+            Assert.Equal(5, everyStep.Calls);
+            Assert.Equal(all.Array, new UnconditionalPipeline(model, Ddim(), new LinearDenoiser(0.3f, classes: 2)).Generate(Options(null)).Array);
+
+            var never = new LinearDenoiser(0.3f, classes: 2);
+            TensorBuffer none = new UnconditionalPipeline(model, Ddim(), never).Generate(Options((900f, 950f)));
+            Assert.Equal(0, never.Calls);
+            Assert.Equal(new UnconditionalPipeline(model, Ddim()).Generate(new GenerationOptions { Count = 1, Seed = 2, Steps = 5, ClassLabel = 0 }).Array, none.Array);
+            Assert.NotEqual(all.Array, partial.Array);
+            Assert.NotEqual(none.Array, partial.Array);
+
+            // Classifier-free guidance honours it too: outside the interval the conditional prediction is used alone.
+            var cfgModel = new LinearDenoiser(0.8f, classes: 2);
+            TensorBuffer cfgNone = new UnconditionalPipeline(cfgModel, Ddim()).Generate(new GenerationOptions { Count = 1, Seed = 2, Steps = 5, ClassLabel = 0, GuidanceScale = 3f, GuidanceInterval = (900f, 950f) });
+            Assert.Equal(none.Array, cfgNone.Array);
+        }
+
+        [Theory]
+        [InlineData("0..400", 0f, 400f)]
+        [InlineData("167.5..883", 167.5f, 883f)]
+        [InlineData(" 10 .. 10 ", 10f, 10f)]
+        public void IntervalsParseAndFormat(string text, float low, float high)
+        {
+            Assert.Equal((low, high), GuidanceIntervals.Parse(text));
+            Assert.Equal((low, high), GuidanceIntervals.Parse(GuidanceIntervals.Format((low, high))));
+        }
+
+        [Theory]
+        [InlineData("400..0")]
+        [InlineData("0-400")]
+        [InlineData("a..b")]
+        [InlineData("0..400..600")]
+        public void MalformedIntervalsSayHowToWriteThem(string text)
+        {
+            FormatException error = Assert.Throws<FormatException>(() => GuidanceIntervals.Parse(text));
+            Assert.Contains("LOW..HIGH", error.Message);
+        }
+
+        [Fact]
         public void ScaleOneRunsTheModelAloneWithoutCallingTheGuide()
         {
             var model = new LinearDenoiser(0.8f, classes: 0);
