@@ -18,6 +18,7 @@ GeneratedTextures result = generator.Generate(new TextureRequest
     Size = size,
     Steps = 25,
     AutoguidanceScale = generator.RecommendedAutoguidanceScale,     // the model's guide UNet; or GuidanceScale = 1.5f (CFG)
+    GuidanceInterval = generator.RecommendedGuidanceInterval,       // the steps it guides (built in: timesteps 0..400)
 });
 
 RgbImage texture = result.Images[0];                                 // 8-bit RGB, ready for a texture upload
