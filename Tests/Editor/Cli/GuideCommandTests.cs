@@ -68,36 +68,29 @@ namespace LiveDiffusion.Editor.Tests.Cli
             Assert.Contains("at timesteps 0..800, the model's setting", output);
             string first = Path.Combine(guided, "wall-5.png");
             string recipe = PngTextChunks.Read(File.ReadAllBytes(first))["parameters"];
-            Assert.Contains("Autoguidance: 1.4, Guidance interval: 0..800", recipe);
+            Assert.Contains("CFG scale: 1, Autoguidance: 1.4, Guidance interval: 0..800", recipe);
+            byte[] guidedPixels = PngFile.Read(first).Pixels;
 
             // Guiding every step instead is a different image.
-            string everyStep = Path.Combine(_root, "every-step");
-            (code, output) = Livediffusion.Run("generate", "--model", model, "--count", "1", "--steps", "3", "--class", "wall", "--out", everyStep, "--seed", "5", "--guidance-interval", "all");
-            Assert.True(code == 0, output);
+            (output, byte[] everyStep) = Wall5(model, "every-step", "--guidance-interval", "all");
             Assert.DoesNotContain("at timesteps", output);
-            Assert.NotEqual(PngFile.Read(first).Pixels, PngFile.Read(Path.Combine(everyStep, "wall-5.png")).Pixels);
-            Assert.Contains("CFG scale: 1,", recipe);
+            Assert.NotEqual(guidedPixels, everyStep);
 
             // Autoguidance changes the image (the guide is really called) ...
-            string plain = Path.Combine(_root, "plain");
-            (code, output) = Livediffusion.Run("generate", "--model", model, "--count", "1", "--steps", "3", "--class", "wall", "--out", plain, "--seed", "5", "--autoguidance", "1");
-            Assert.True(code == 0, output);
+            (output, byte[] plain) = Wall5(model, "plain", "--autoguidance", "1");
             Assert.DoesNotContain("autoguidance", output);
-            Assert.NotEqual(PngFile.Read(first).Pixels, PngFile.Read(Path.Combine(plain, "wall-5.png")).Pixels);
+            Assert.NotEqual(guidedPixels, plain);
 
             // ... and its recipe reproduces it exactly.
             string again = Path.Combine(_root, "again");
             (code, output) = Livediffusion.Run("generate", "--model", model, "--recipe-from", first, "--out", again);
             Assert.True(code == 0, output);
-            Assert.Equal(PngFile.Read(first).Pixels, PngFile.Read(Directory.GetFiles(again, "*.png").Single()).Pixels);
+            Assert.Equal(guidedPixels, PngFile.Read(Directory.GetFiles(again, "*.png").Single()).Pixels);
 
             // ONNX Runtime runs the guide too (exported in memory) and agrees with TorchSharp to within rounding.
-            string onnx = Path.Combine(_root, "onnx");
-            (code, output) = Livediffusion.Run("generate", "--model", model, "--count", "1", "--steps", "3", "--class", "wall", "--out", onnx, "--seed", "5", "--backend", "onnx");
-            Assert.True(code == 0, output);
+            (output, byte[] onnxPixels) = Wall5(model, "onnx", "--backend", "onnx");
             Assert.Contains("exported the guide UNet in memory", output);
-            byte[] torchPixels = PngFile.Read(first).Pixels, onnxPixels = PngFile.Read(Path.Combine(onnx, "wall-5.png")).Pixels;
-            int worst = torchPixels.Zip(onnxPixels, (a, b) => Math.Abs(a - b)).Max();
+            int worst = guidedPixels.Zip(onnxPixels, (a, b) => Math.Abs(a - b)).Max();
             Assert.True(worst <= 2, $"ONNX and Torch autoguided textures differ by up to {worst} levels");
 
             // Classifier-free guidance instead, on request; both at once is refused.
@@ -107,6 +100,15 @@ namespace LiveDiffusion.Editor.Tests.Cli
             (code, output) = Livediffusion.Run("generate", "--model", model, "--count", "1", "--steps", "2", "--out", Path.Combine(_root, "both"), "--guidance", "1.5", "--autoguidance", "1.3");
             Assert.Equal(2, code);
             Assert.Contains("not combined", output);
+        }
+
+        /// <summary>Generates wall texture seed 5 (3 steps) from <paramref name="model"/> into a folder of its own; returns what was printed and its pixels.</summary>
+        private (string Output, byte[] Pixels) Wall5(string model, string folder, params string[] options)
+        {
+            string outDir = Path.Combine(_root, folder);
+            (int code, string output) = Livediffusion.Run(new[] { "generate", "--model", model, "--count", "1", "--steps", "3", "--class", "wall", "--out", outDir, "--seed", "5" }.Concat(options).ToArray());
+            Assert.True(code == 0, output);
+            return (output, PngFile.Read(Path.Combine(outDir, "wall-5.png")).Pixels);
         }
 
         [Fact]
