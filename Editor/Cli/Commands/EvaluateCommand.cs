@@ -159,12 +159,7 @@ namespace LiveDiffusion.Cli.Commands
             if (guidePath != null)
             {
                 ModelFolder other = ModelFolder.Open(guidePath);
-                ModelFolder.CheckGuide(unet, other.UNet, Path.Combine(other.UNetFolder, "config.json"));
-                if (other.Scheduler.PredictionType != folder.Scheduler.PredictionType)
-                {
-                    throw new ModelConfigException($"--guide-model {other.Path} predicts {other.Scheduler.PredictionType}, the model {folder.Scheduler.PredictionType}: a guide must be trained the same way.");
-                }
-
+                folder.CheckGuide(other);
                 guideUNetFolder = other.UNetFolder;
             }
             else if (folder.GuideUNet != null)
@@ -330,7 +325,8 @@ namespace LiveDiffusion.Cli.Commands
             string source = r.FromImages
                 ? $"{r.Model}: {r.GeneratedCount} images read from the folder"
                 : $"{r.Model}: {r.GeneratedCount} images{(r.ClassMix != null ? $" ({r.ClassMix} class mix)" : string.Empty)}, {r.Steps} steps {r.Scheduler}"
-                  + (r.Guide != null ? $", autoguidance {r.Autoguidance.ToString(CultureInfo.InvariantCulture)} by {r.Guide}" : r.Guidance != 1f ? $", guidance {r.Guidance.ToString(CultureInfo.InvariantCulture)}" : string.Empty);
+                  + (r.Guide != null ? $", autoguidance {r.Autoguidance.ToString(CultureInfo.InvariantCulture)} by {r.Guide}" : r.Guidance != 1f ? $", guidance {r.Guidance.ToString(CultureInfo.InvariantCulture)}" : string.Empty)
+                  + (r.GuidanceInterval != null && (r.Guide != null || r.Guidance != 1f) ? $" at timesteps {r.GuidanceInterval}" : string.Empty);
             text.AppendLine(CultureInfo.InvariantCulture, $"{source}, seed {r.Seed}, {r.ImageSize}x{r.ImageSize}; features: TAESD encoder stage means ({r.FeatureDimension}), images upscaled x{r.FeatureUpscale} nearest; NN over {(r.NearestAllOrientations ? "8 flips/rotations" : "the image as is")}");
             int nameWidth = rows.Max(x => x.Name.Length);
             int valueWidth = rows.Max(x => x.Value.Length);

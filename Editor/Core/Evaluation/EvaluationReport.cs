@@ -91,6 +91,9 @@ namespace LiveDiffusion.Editor.Evaluation
         /// <summary>The guide model of autoguidance (null without autoguidance).</summary>
         public string? Guide { get; init; }
 
+        /// <summary>The timesteps guided, LOW..HIGH (null: every step).</summary>
+        public string? GuidanceInterval { get; init; }
+
         /// <summary>Whether the latents were rolled every step for seamless output (<see cref="Pipelines.GenerationOptions.TileByRolling"/>).</summary>
         public bool TileByRolling { get; init; }
 

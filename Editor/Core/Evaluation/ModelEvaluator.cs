@@ -94,6 +94,7 @@ namespace LiveDiffusion.Editor.Evaluation
                 Guidance = classes > 0 ? options.GuidanceScale : 1f,
                 Autoguidance = options.AutoguidanceScale,
                 Guide = options.AutoguidanceScale == 1f || guide == null ? null : guideName ?? guide.Info.Name,
+                GuidanceInterval = options.GuidanceInterval is { } interval ? GuidanceIntervals.Format(interval) : null,
             };
         }
 

@@ -155,6 +155,17 @@ namespace LiveDiffusion.Models
             return new ModelFolder(root, unet, scheduler, guide, guide == null ? 1f : autoguidanceScale, guide == null ? null : autoguidanceInterval);
         }
 
+        /// <summary>Throws unless the UNet of the model folder <paramref name="guide"/> can guide this folder's (see <see cref="CheckGuide(UNet2DConfig, UNet2DConfig, string)"/>; and the same prediction type).</summary>
+        /// <exception cref="ModelConfigException">They differ; the message says in what.</exception>
+        public void CheckGuide(ModelFolder guide)
+        {
+            CheckGuide(UNet, guide.UNet, System.IO.Path.Combine(guide.UNetFolder, "config.json"));
+            if (guide.Scheduler.PredictionType != Scheduler.PredictionType)
+            {
+                throw new ModelConfigException($"{guide.Path} predicts {guide.Scheduler.PredictionType}, {Path} {Scheduler.PredictionType}: a guide must be trained the same way.");
+            }
+        }
+
         /// <summary>
         /// Throws unless <paramref name="guide"/> can guide <paramref name="unet"/>: the same samples in and out, the same
         /// classes and the same padding (it may be smaller in every other way).
@@ -200,11 +211,7 @@ namespace LiveDiffusion.Models
                 throw new ModelConfigException($"{guide.Path} cannot guide itself: a guide is a smaller, shorter-trained model of the same data.");
             }
 
-            CheckGuide(model.UNet, guide.UNet, System.IO.Path.Combine(guide.UNetFolder, "config.json"));
-            if (guide.Scheduler.PredictionType != model.Scheduler.PredictionType)
-            {
-                throw new ModelConfigException($"{guide.Path} predicts {guide.Scheduler.PredictionType}, {model.Path} {model.Scheduler.PredictionType}: a guide must be trained the same way.");
-            }
+            model.CheckGuide(guide);
 
             string weights = System.IO.Path.Combine(guide.UNetFolder, WeightsFileName);
             if (!File.Exists(weights))

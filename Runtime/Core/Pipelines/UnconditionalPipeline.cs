@@ -10,7 +10,8 @@ namespace LiveDiffusion.Pipelines
     /// <summary>
     /// Generates images from a pixel-space denoiser (our own UNet2D models) with any scheduler: unconditional, or
     /// class-conditional with classifier-free guidance (the conditional and "no class" branches run as one batch),
-    /// or guided by a weaker version of the model (autoguidance). Buffers are allocated per generation; the step loop allocates nothing. Not thread-safe.
+    /// or guided by a weaker version of the model (autoguidance), at every step or within a guidance interval.
+    /// Buffers are allocated per generation; the step loop allocates nothing. Not thread-safe.
     /// </summary>
     public sealed class UnconditionalPipeline
     {
