@@ -27,7 +27,7 @@ namespace LiveDiffusion.Cli.Commands
             ModelFolder folder = ModelFolder.Open(modelFolder ?? BuiltInModels.Locate());
             if (backend == "torch")
             {
-                return TorchTextureGenerator.Load(folder.Path);
+                return TorchTextureGenerator.Load(folder);
             }
 
             if (backend != "onnx")

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
 using System.Threading;
 using LiveDiffusion.Imaging;
 using LiveDiffusion.Models;
@@ -86,26 +85,31 @@ namespace LiveDiffusion.Pipelines
         public string Recipe(TextureRequest request, ulong seed, int width, int height) =>
             Recipe(request, SchedulerRegistry.NameOf(SchedulerRegistry.Configure(_folder.Scheduler, request.Scheduler)), seed, width, height);
 
-        private string Recipe(TextureRequest request, string sampler, ulong seed, int width, int height) => new GenerationRecipe(
-            request.ClassName ?? "texture",
-            null,
-            new[]
+        private string Recipe(TextureRequest request, string sampler, ulong seed, int width, int height)
+        {
+            var settings = new List<KeyValuePair<string, string>>
             {
                 Setting("Steps", request.Steps.ToString(CultureInfo.InvariantCulture)),
                 Setting("Sampler", sampler),
                 Setting("CFG scale", request.GuidanceScale.ToString("R", CultureInfo.InvariantCulture)),
-            }.Concat(request.AutoguidanceScale != 1f
-                ? new[] { Setting("Autoguidance", request.AutoguidanceScale.ToString("R", CultureInfo.InvariantCulture)) }
-                : Array.Empty<KeyValuePair<string, string>>()).Concat(request.GuidanceInterval is { } interval && (request.AutoguidanceScale != 1f || request.GuidanceScale != 1f)
-                ? new[] { Setting("Guidance interval", GuidanceIntervals.Format(interval)) }
-                : Array.Empty<KeyValuePair<string, string>>()).Concat(new[]
+            };
+            if (request.AutoguidanceScale != 1f)
             {
-                Setting("Seed", seed.ToString(CultureInfo.InvariantCulture)),
-                Setting("Size", width.ToString(CultureInfo.InvariantCulture) + "x" + height.ToString(CultureInfo.InvariantCulture)),
-                Setting("Model", System.IO.Path.GetFileName(_folder.Path.TrimEnd('/', '\\'))),
-                Setting("Class", request.ClassName ?? "none"),
-                Setting("Tileable", _denoiser.Info.Tileable ? "yes" : request.TileByRolling ? "rolled" : "no"),
-            })).Format();
+                settings.Add(Setting("Autoguidance", request.AutoguidanceScale.ToString("R", CultureInfo.InvariantCulture)));
+            }
+
+            if (request.GuidanceInterval is { } interval && (request.AutoguidanceScale != 1f || request.GuidanceScale != 1f))
+            {
+                settings.Add(Setting("Guidance interval", GuidanceIntervals.Format(interval)));
+            }
+
+            settings.Add(Setting("Seed", seed.ToString(CultureInfo.InvariantCulture)));
+            settings.Add(Setting("Size", width.ToString(CultureInfo.InvariantCulture) + "x" + height.ToString(CultureInfo.InvariantCulture)));
+            settings.Add(Setting("Model", System.IO.Path.GetFileName(_folder.Path.TrimEnd('/', '\\'))));
+            settings.Add(Setting("Class", request.ClassName ?? "none"));
+            settings.Add(Setting("Tileable", _denoiser.Info.Tileable ? "yes" : request.TileByRolling ? "rolled" : "no"));
+            return new GenerationRecipe(request.ClassName ?? "texture", null, settings).Format();
+        }
 
         /// <summary>The request that reproduces the image a recipe describes (seed, steps, sampler, guidance, size, class).</summary>
         /// <exception cref="FormatException">The recipe lacks a seed or has malformed values; the message names the setting.</exception>

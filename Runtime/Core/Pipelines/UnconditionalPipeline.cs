@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Linq;
 using System.Numerics.Tensors;
 using System.Threading;
 using LiveDiffusion.Models;
@@ -106,6 +107,10 @@ namespace LiveDiffusion.Pipelines
                 }
             }
 
+            // Outside a guidance interval classifier-free guidance runs the conditional branch alone, at half the batch.
+            DenoiserInput? conditionalOnly = guided && options.GuidanceInterval.HasValue
+                ? new DenoiserInput(scaled) { ClassLabels = Enumerable.Repeat(label!.Value, count).ToArray() }
+                : null;
             LatentRoll? roll = options.TileByRolling ? new LatentRoll(options.Seed ^ RollSeedSalt, height, width) : null;
             var step = new DenoisingStep(latents, predictedOriginal) { Count = scheduler.Timesteps.Count };
             var clock = Stopwatch.StartNew();
@@ -116,26 +121,36 @@ namespace LiveDiffusion.Pipelines
                 long started = clock.ElapsedTicks;
                 float t = scheduler.Timesteps[index];
                 scheduler.ScaleModelInput(latents, t, scaled);
-                if (guided)
-                {
-                    scaled.Span.CopyTo(modelInput.Span.Slice(0, half));
-                    scaled.Span.CopyTo(modelInput.Span.Slice(half, half));
-                }
-
-                roll?.Forward(modelInput);
-                input.Timestep = t;
-                _denoiser.Predict(input, modelOutput);
-                roll?.Back(modelOutput);
                 bool inInterval = options.GuidanceInterval is not { } interval || (t >= interval.Low && t <= interval.High);
-                if (guided)
+                if (guided && !inInterval)
                 {
-                    ClassifierFreeGuidance.Combine(modelOutput, inInterval ? options.GuidanceScale : 1f, guidedOutput);
+                    roll?.Forward(scaled);
+                    conditionalOnly!.Timestep = t;
+                    _denoiser.Predict(conditionalOnly, guidedOutput);
+                    roll?.Back(guidedOutput);
                 }
-                else if (guideOutput != null && inInterval)
+                else
                 {
-                    _guide!.Predict(input, guideOutput);
-                    roll?.Back(guideOutput);
-                    ClassifierFreeGuidance.Combine(modelOutput.Span, guideOutput.Span, options.AutoguidanceScale, modelOutput.Span);
+                    if (guided)
+                    {
+                        scaled.Span.CopyTo(modelInput.Span.Slice(0, half));
+                        scaled.Span.CopyTo(modelInput.Span.Slice(half, half));
+                    }
+
+                    roll?.Forward(modelInput);
+                    input.Timestep = t;
+                    _denoiser.Predict(input, modelOutput);
+                    roll?.Back(modelOutput);
+                    if (guided)
+                    {
+                        ClassifierFreeGuidance.Combine(modelOutput, options.GuidanceScale, guidedOutput);
+                    }
+                    else if (guideOutput != null && inInterval)
+                    {
+                        _guide!.Predict(input, guideOutput);
+                        roll?.Back(guideOutput);
+                        ClassifierFreeGuidance.Combine(modelOutput.Span, guideOutput.Span, options.AutoguidanceScale, modelOutput.Span);
+                    }
                 }
 
                 scheduler.Step(guidedOutput, t, latents, latents, predictedOriginal, stepNoise);

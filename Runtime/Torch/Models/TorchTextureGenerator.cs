@@ -10,9 +10,11 @@ namespace LiveDiffusion.Torch.Models
         /// Loads <paramref name="modelFolder"/>, or the built-in texture model when null, with its guide UNet when the
         /// folder has one (then <see cref="TextureGenerator.RecommendedAutoguidanceScale"/> is the folder's scale).
         /// </summary>
-        public static TextureGenerator Load(string? modelFolder = null)
+        public static TextureGenerator Load(string? modelFolder = null) => Load(ModelFolder.Open(modelFolder ?? BuiltInModels.Locate()));
+
+        /// <summary>Loads an opened model folder, with its guide UNet when it has one.</summary>
+        public static TextureGenerator Load(ModelFolder folder)
         {
-            ModelFolder folder = ModelFolder.Open(modelFolder ?? BuiltInModels.Locate());
             TorchDenoiser denoiser = TorchDenoiser.Load(folder.UNetFolder, folder.Scheduler.PredictionType);
             TorchDenoiser? guide = null;
             try

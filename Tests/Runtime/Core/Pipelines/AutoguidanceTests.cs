@@ -85,6 +85,7 @@ namespace LiveDiffusion.Tests.Pipelines
             var cfgModel = new LinearDenoiser(0.8f, classes: 2);
             TensorBuffer cfgNone = new UnconditionalPipeline(cfgModel, Ddim()).Generate(new GenerationOptions { Count = 1, Seed = 2, Steps = 5, ClassLabel = 0, GuidanceScale = 3f, GuidanceInterval = (900f, 950f) });
             Assert.Equal(none.Array, cfgNone.Array);
+            Assert.All(cfgModel.Labels, labels => Assert.Equal(new[] { 0 }, labels));   // the "no class" branch was not run
         }
 
         [Theory]
