@@ -64,6 +64,26 @@ namespace LiveDiffusion.Editor.Tests.Panel
             catch
             {
                 await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "panel-failure.png"), FullPage = true });
+
+                // What the page said, into the test log: CI deletes the clone, and the screenshot with it.
+                try
+                {
+                    foreach (string selector in new[] { "#connection", "#host-state", "#form-error", "#messages" })
+                    {
+                        _output.WriteLine($"{selector}: {await page.Locator(selector).InnerTextAsync(new LocatorInnerTextOptions { Timeout = 5_000 })}");
+                    }
+
+                    foreach (string error in await page.Locator(".field-error").AllInnerTextsAsync())
+                    {
+                        _output.WriteLine($".field-error: {error}");
+                    }
+                }
+                catch (PlaywrightException e)
+                {
+                    _output.WriteLine($"(could not read the page: {e.Message})");
+                }
+
+                _output.WriteLine($"browser console errors: {string.Join(" | ", consoleErrors)}");
                 throw;
             }
         }
