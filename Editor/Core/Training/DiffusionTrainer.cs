@@ -255,7 +255,9 @@ namespace LiveDiffusion.Editor.Training
                 long started = clock.ElapsedTicks;
                 long current = step + 1;
                 var random = new NoiseGenerator(Mix(_options.Seed, (ulong)current));
-                torch.manual_seed((long)(Mix(_options.Seed ^ 0xD1B54A32D192ED03UL, (ulong)current) & 0x7FFFFFFFFFFFFFFFUL));
+                // The step's noise and timesteps come from a generator of its own, not libtorch's global one: anything
+                // else in the process that seeds or draws from that (another model, a preview) would change the run.
+                using var stepGenerator = new torch.Generator(Mix(_options.Seed ^ 0xD1B54A32D192ED03UL, (ulong)current) & 0x7FFFFFFFFFFFFFFFUL);
                 for (int i = 0; i < batch; i++)
                 {
                     indices[i] = (int)(random.NextUInt64() % (ulong)_data.Count);
@@ -280,8 +282,8 @@ namespace LiveDiffusion.Editor.Training
                 {
                     Tensor x0 = tensor(batchPixels, new long[] { batch, channels, size, size });
                     Tensor labels = tensor(batchLabels);
-                    Tensor noise = randn_like(x0);
-                    Tensor t = randint(0, _options.TrainTimesteps, new long[] { batch }, dtype: ScalarType.Int64);
+                    Tensor noise = randn(x0.shape, generator: stepGenerator);
+                    Tensor t = randint(0, _options.TrainTimesteps, new long[] { batch }, dtype: ScalarType.Int64, generator: stepGenerator);
                     Tensor ab = alphas.index_select(0, t).view(batch, 1, 1, 1);
                     Tensor sqrtAb = ab.sqrt();
                     Tensor sqrtOneMinus = (1 - ab).sqrt();
