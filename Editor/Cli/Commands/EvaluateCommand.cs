@@ -46,17 +46,24 @@ namespace LiveDiffusion.Cli.Commands
             var json = new Option<bool>("--json") { Description = "Print the results as JSON (progress goes to stderr)." };
             var padding = new Option<string>("--padding") { Description = "Convolution padding to run the model with: model (as trained), zeros or circular. Zeros shows what a circular model does where convolutions cannot wrap.", DefaultValueFactory = _ => "model" };
             padding.AcceptOnlyFromAmong("model", "zeros", "circular");
+            var splits = new Option<int>("--splits") { Description = "Seeded splits of the real images into two halves that the real-vs-real floor and the like-for-like comparison average over (one split alone moves a great deal on a few hundred images; distances only, no extra TAESD work).", DefaultValueFactory = _ => EvaluationOptions.DefaultSplits };
             var roll = new Option<bool>("--tile-by-rolling") { Description = "Roll the latents by a random offset every step (seamless output without circular padding); compare seam scores with and without." };
 
             var command = new Command("evaluate", "Measure a trained model, or a folder of images: Fréchet distance in TAESD feature space against the training images (with real-vs-real and trivial baselines), nearest-training-image distances, seam scores.")
             {
-                model, images, size, data, count, steps, scheduler, seed, taesd, classes, mix, guidance, autoguidance, interval, guide, batch, threads, json, padding, roll,
+                model, images, size, data, count, steps, scheduler, seed, taesd, classes, mix, guidance, autoguidance, interval, guide, batch, threads, json, padding, roll, splits,
             };
 
             command.SetAction(parse =>
             {
                 try
                 {
+                    if (parse.GetValue(splits) < 1)
+                    {
+                        Console.Error.WriteLine($"error: --splits {parse.GetValue(splits)}: use 1 or more (the real-vs-real floor is averaged over that many seeded splits).");
+                        return 2;
+                    }
+
                     string? modelPath = parse.GetValue(model);
                     string? imagesPath = parse.GetValue(images);
                     if ((modelPath == null) == (imagesPath == null))
@@ -77,7 +84,7 @@ namespace LiveDiffusion.Cli.Commands
                             return 2;
                         }
 
-                        return RunImages(imagesPath, parse.GetValue(data)!, parse.GetValue(size), parse.GetValue(seed), parse.GetValue(taesd), parse.GetValue(classes), parse.GetValue(json));
+                        return RunImages(imagesPath, parse.GetValue(data)!, parse.GetValue(size), parse.GetValue(seed), parse.GetValue(splits), parse.GetValue(taesd), parse.GetValue(classes), parse.GetValue(json));
                     }
 
                     if (parse.GetResult(size) != null)
@@ -88,7 +95,7 @@ namespace LiveDiffusion.Cli.Commands
 
                     return Run(
                         modelPath!, parse.GetValue(data)!, parse.GetValue(count), parse.GetValue(steps), parse.GetValue(scheduler)!,
-                        parse.GetValue(seed), parse.GetValue(taesd), parse.GetValue(classes), parse.GetValue(mix) == "even" ? ClassMix.Even : ClassMix.Data, parse.GetValue(guidance), parse.GetValue(autoguidance), parse.GetValue(interval), parse.GetValue(guide), parse.GetValue(batch),
+                        parse.GetValue(seed), parse.GetValue(splits), parse.GetValue(taesd), parse.GetValue(classes), parse.GetValue(mix) == "even" ? ClassMix.Even : ClassMix.Data, parse.GetValue(guidance), parse.GetValue(autoguidance), parse.GetValue(interval), parse.GetValue(guide), parse.GetValue(batch),
                         parse.GetValue(threads), parse.GetValue(json), parse.GetValue(padding)!, parse.GetValue(roll));
                 }
                 catch (Exception e) when (e is ModelConfigException || e is SchedulerConfigException || e is DirectoryNotFoundException || e is InvalidDataException || e is FileNotFoundException || e is ArgumentException)
@@ -100,7 +107,7 @@ namespace LiveDiffusion.Cli.Commands
             return command;
         }
 
-        private static int Run(string modelPath, string dataPath, int count, int steps, string schedulerName, ulong seed, string? taesdFolder, bool classConditional, ClassMix mix, float? guidance, float? autoguidance, string? guidanceInterval, string? guidePath, int batch, int threads, bool asJson, string padding, bool tileByRolling)
+        private static int Run(string modelPath, string dataPath, int count, int steps, string schedulerName, ulong seed, int splits, string? taesdFolder, bool classConditional, ClassMix mix, float? guidance, float? autoguidance, string? guidanceInterval, string? guidePath, int batch, int threads, bool asJson, string padding, bool tileByRolling)
         {
             if (count < 2 || steps < 1 || batch < 1)
             {
@@ -204,6 +211,7 @@ namespace LiveDiffusion.Cli.Commands
                         AutoguidanceScale = autoScale,
                         GuidanceInterval = interval,
                         TileByRolling = tileByRolling,
+                        MatchedSplits = splits,
                     },
                     folder.Path,
                     cancellation,
@@ -211,7 +219,7 @@ namespace LiveDiffusion.Cli.Commands
                     guideUNetFolder));
         }
 
-        private static int RunImages(string imagesPath, string dataPath, int size, ulong seed, string? taesdFolder, bool classConditional, bool asJson)
+        private static int RunImages(string imagesPath, string dataPath, int size, ulong seed, int splits, string? taesdFolder, bool classConditional, bool asJson)
         {
             if (size < 8)
             {
@@ -255,7 +263,7 @@ namespace LiveDiffusion.Cli.Commands
                 measured.Images,
                 labels,
                 real,
-                new EvaluationOptions { Count = measured.Images.Count, Seed = seed, ClassConditional = classConditional },
+                new EvaluationOptions { Count = measured.Images.Count, Seed = seed, ClassConditional = classConditional, MatchedSplits = splits },
                 candidates.Folder,
                 string.Empty,
                 cancellation: cancellation) with { FromImages = true, Steps = 0, ClassMix = null });

@@ -59,10 +59,18 @@ namespace LiveDiffusion.Editor.Evaluation
         public bool TileByRolling { get; init; }
 
         /// <summary>
-        /// Seeded real-image splits the like-for-like Fréchet comparison is averaged over (the first is the split the
-        /// other half-vs-half numbers use). Distances only, no extra TAESD work.
+        /// Seeded splits of the real images into halves that the real-vs-real floor and the like-for-like Fréchet
+        /// comparison are averaged over (the first is the split the other half-vs-half numbers use). Distances only, no
+        /// extra TAESD work.
         /// </summary>
-        public int MatchedSplits { get; init; } = 5;
+        public int MatchedSplits { get; init; } = DefaultSplits;
+
+        /// <summary>
+        /// The default of <see cref="MatchedSplits"/>. On the built-in model's 795 tiles one split's real-vs-real distance
+        /// has a standard deviation of about half its mean (0.24 ± 0.13), so the mean of n splits is known to about
+        /// 50%/√n of itself: 5%, at n = 100, against 24% at the 5 splits used before.
+        /// </summary>
+        public const int DefaultSplits = 100;
 
         /// <summary>Also try the 8 flips/rotations of each query in the nearest-neighbour search.</summary>
         public bool AllOrientations { get; init; } = true;

@@ -65,9 +65,10 @@ namespace LiveDiffusion.Editor.Tests.Cli
             }
 
             // The table names where the images came from.
-            (code, output) = Livediffusion.Run("evaluate", "--images", same.Folder, "--data", data.Folder, "--size", "16", "--class-conditional", "--taesd", taesd);
+            (code, output) = Livediffusion.Run("evaluate", "--images", same.Folder, "--data", data.Folder, "--size", "16", "--class-conditional", "--taesd", taesd, "--splits", "3");
             Assert.True(code == 0, output);
             Assert.Contains("24 images read from the folder", output);
+            Assert.Contains("mean of 3 seeded splits", output);
         }
 
         [Fact]
@@ -85,6 +86,10 @@ namespace LiveDiffusion.Editor.Tests.Cli
             (code, output) = Livediffusion.Run("evaluate", "--images", data.Folder, "--data", data.Folder);
             Assert.Equal(2, code);
             Assert.Contains("--images needs --size", output);
+
+            (code, output) = Livediffusion.Run("evaluate", "--images", data.Folder, "--data", data.Folder, "--size", "16", "--splits", "0");
+            Assert.Equal(2, code);
+            Assert.Contains("--splits 0: use 1 or more", output);
 
             (code, output) = Livediffusion.Run("evaluate", "--images", data.Folder, "--data", data.Folder, "--size", "16", "--steps", "50", "--guidance", "2");
             Assert.Equal(2, code);
