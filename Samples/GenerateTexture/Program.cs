@@ -16,7 +16,7 @@ GeneratedTextures result = generator.Generate(new TextureRequest
     ClassName = className,
     Seed = seed,
     Size = size,
-    Steps = 25,
+    Steps = generator.RecommendedSteps,                              // the steps its guidance was tuned for (built in: 40)
     AutoguidanceScale = generator.RecommendedAutoguidanceScale,     // the model's guide UNet; or GuidanceScale = 1.5f (CFG)
     GuidanceInterval = generator.RecommendedGuidanceInterval,       // the steps it guides (built in: timesteps 0..400)
 });

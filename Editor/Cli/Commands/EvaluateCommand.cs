@@ -30,7 +30,7 @@ namespace LiveDiffusion.Cli.Commands
             var size = new Option<int>("--size") { Description = "With --images: the side length both sets are compared at (images are resized and centre-cropped to it, as for training; e.g. 32 for the built-in model)." };
             var data = new Option<string>("--data") { Description = "Folder of the real (training) images to compare with.", Required = true };
             var count = new Option<int>("--count") { Description = "Images to generate (shared out over the classes by --class-mix with --class-conditional).", DefaultValueFactory = _ => 256 };
-            var steps = new Option<int>("--steps") { Description = "Denoising steps per image.", DefaultValueFactory = _ => 25 };
+            var steps = new Option<int?>("--steps") { Description = "Denoising steps per image. Default: the model folder's (model_index.json _sampling_steps), else 25." };
             var scheduler = new Option<string>("--scheduler") { Description = "Scheduler (dpm++2m, dpm++2m-sde, ddim, ddpm, euler, euler-a, pndm, lcm or a diffusers class name), configured from the model folder.", DefaultValueFactory = _ => TextureRequest.DefaultScheduler };
             var seed = new Option<ulong>("--seed") { Description = "Seed: image i starts from noise seeded with seed + i; the real/real split and the trivial baseline derive from it.", DefaultValueFactory = _ => 0UL };
             var taesd = new Option<string?>("--taesd") { Description = "Folder with taesd_encoder.safetensors (default: $LIVEDIFFUSION_SHARED_DATA/taesd, or shared/data/taesd found above the current directory)." };
@@ -107,11 +107,11 @@ namespace LiveDiffusion.Cli.Commands
             return command;
         }
 
-        private static int Run(string modelPath, string dataPath, int count, int steps, string schedulerName, ulong seed, int splits, string? taesdFolder, bool classConditional, ClassMix mix, float? guidance, float? autoguidance, string? guidanceInterval, string? guidePath, int batch, int threads, bool asJson, string padding, bool tileByRolling)
+        private static int Run(string modelPath, string dataPath, int count, int? stepsOption, string schedulerName, ulong seed, int splits, string? taesdFolder, bool classConditional, ClassMix mix, float? guidance, float? autoguidance, string? guidanceInterval, string? guidePath, int batch, int threads, bool asJson, string padding, bool tileByRolling)
         {
-            if (count < 2 || steps < 1 || batch < 1)
+            if (count < 2 || stepsOption < 1 || batch < 1)
             {
-                Console.Error.WriteLine($"error: --count must be at least 2 (got {count}), --steps and --batch at least 1 (got {steps}, {batch}).");
+                Console.Error.WriteLine($"error: --count must be at least 2 (got {count}), --steps and --batch at least 1 (got {stepsOption?.ToString(CultureInfo.InvariantCulture) ?? "the folder's"}, {batch}).");
                 return 2;
             }
 
@@ -122,6 +122,7 @@ namespace LiveDiffusion.Cli.Commands
 
             Action<string> say = asJson ? m => Console.Error.WriteLine(m) : m => Console.WriteLine(m);
             ModelFolder folder = ModelFolder.Open(modelPath);
+            int steps = stepsOption ?? folder.SamplingSteps ?? TextureRequest.DefaultSteps;
             UNet2DConfig unet = folder.UNet;
             Scheduler sampler = SchedulerRegistry.Configure(folder.Scheduler, schedulerName).CreateScheduler();
             string samplerName = SchedulerRegistry.NameOf(sampler.Config);

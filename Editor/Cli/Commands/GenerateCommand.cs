@@ -66,7 +66,7 @@ namespace LiveDiffusion.Cli.Commands
 
             public Option<int> Size { get; } = new("--size") { Description = "Width and height in pixels (0: the model's size; larger sizes work, see the model card).", DefaultValueFactory = _ => 0 };
 
-            public Option<int> Steps { get; } = new("--steps") { Description = "Denoising steps.", DefaultValueFactory = _ => 25 };
+            public Option<int?> Steps { get; } = new("--steps") { Description = "Denoising steps. Default: the model folder's (model_index.json _sampling_steps; the built-in model's: 40), else 25." };
 
             public Option<string?> Scheduler { get; } = new("--scheduler") { Description = "Scheduler: ddpm, ddim, pndm, euler, euler-a, dpm++2m, dpm++2m-sde, lcm or a diffusers class name (default: dpm++2m for texture models, configured from the model folder; the folder's own for Stable Diffusion)." };
 
@@ -260,7 +260,7 @@ namespace LiveDiffusion.Cli.Commands
                         Console.WriteLine("tileable: the model pads with zeros, so the latents are rolled by a random offset every step.");
                     }
 
-                    int steps = parse.GetValue(common.Steps);
+                    int steps = parse.GetValue(common.Steps) ?? generator.RecommendedSteps;
                     LiveSession? session;
                     try
                     {

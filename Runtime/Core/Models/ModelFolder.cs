@@ -13,7 +13,8 @@ namespace LiveDiffusion.Models
     /// (and <c>unet/model.onnx</c> once exported), <c>scheduler/scheduler_config.json</c>; optionally a guide UNet for
     /// autoguidance, <c>guide_unet/</c> (a smaller, less trained model of the same kind; model_index.json names it
     /// <c>guide_unet</c> and gives its default scale as <c>_autoguidance_scale</c>, and optionally the timesteps to guide
-    /// at as <c>_autoguidance_interval</c>, [low, high]).
+    /// at as <c>_autoguidance_interval</c>, [low, high]); optionally the number of denoising steps its guidance was
+    /// tuned for, <c>_sampling_steps</c>.
     /// Opening checks every part and names the one that is missing or wrong.
     /// </summary>
     public sealed class ModelFolder
@@ -30,8 +31,12 @@ namespace LiveDiffusion.Models
         /// <summary>The model_index.json key of the timesteps [low, high] to autoguide at by default (absent: every step).</summary>
         public const string AutoguidanceIntervalKey = "_autoguidance_interval";
 
-        private ModelFolder(string path, UNet2DConfig unet, SchedulerConfig scheduler, UNet2DConfig? guide, float autoguidanceScale, (float Low, float High)? autoguidanceInterval)
+        /// <summary>The model_index.json key of the number of denoising steps the folder recommends (absent: the caller's default).</summary>
+        public const string SamplingStepsKey = "_sampling_steps";
+
+        private ModelFolder(string path, UNet2DConfig unet, SchedulerConfig scheduler, UNet2DConfig? guide, float autoguidanceScale, (float Low, float High)? autoguidanceInterval, int? samplingSteps)
         {
+            SamplingSteps = samplingSteps;
             AutoguidanceInterval = autoguidanceInterval;
             Path = path;
             UNet = unet;
@@ -70,6 +75,12 @@ namespace LiveDiffusion.Models
         /// <summary>The timesteps (low, high) at which the folder recommends autoguiding; null: every step.</summary>
         public (float Low, float High)? AutoguidanceInterval { get; }
 
+        /// <summary>
+        /// The number of denoising steps the folder recommends (its guidance scale and interval were tuned at that many
+        /// steps of the default sampler); null: none recorded, use the caller's default.
+        /// </summary>
+        public int? SamplingSteps { get; }
+
         /// <summary>Opens and checks a model folder.</summary>
         /// <exception cref="ModelConfigException">A part is missing or unreadable; the message names it.</exception>
         public static ModelFolder Open(string path)
@@ -89,6 +100,7 @@ namespace LiveDiffusion.Models
             bool hasGuide;
             float autoguidanceScale = 1f;
             (float Low, float High)? autoguidanceInterval = null;
+            int? samplingSteps = null;
             try
             {
                 JsonNode? node = JsonNode.Parse(File.ReadAllText(index));
@@ -111,6 +123,13 @@ namespace LiveDiffusion.Models
                         && lowValue.TryGetValue(out double low) && highValue.TryGetValue(out double high) && low <= high
                         ? ((float)low, (float)high)
                         : throw new ModelConfigException($"{index}: {AutoguidanceIntervalKey} must be [low, high] timesteps with low <= high; it is {intervalNode.ToJsonString()}.");
+                }
+
+                if (obj[SamplingStepsKey] is JsonNode stepsNode)
+                {
+                    samplingSteps = stepsNode is JsonValue value && value.TryGetValue(out int steps) && steps >= 1
+                        ? steps
+                        : throw new ModelConfigException($"{index}: {SamplingStepsKey} must be a whole number of denoising steps, 1 or more; it is {stepsNode.ToJsonString()}.");
                 }
             }
             catch (JsonException e)
@@ -152,7 +171,7 @@ namespace LiveDiffusion.Models
                 throw new ModelConfigException($"{index} sets {AutoguidanceScaleKey} but names no {GuideComponent}: autoguidance needs the guide UNet.");
             }
 
-            return new ModelFolder(root, unet, scheduler, guide, guide == null ? 1f : autoguidanceScale, guide == null ? null : autoguidanceInterval);
+            return new ModelFolder(root, unet, scheduler, guide, guide == null ? 1f : autoguidanceScale, guide == null ? null : autoguidanceInterval, samplingSteps);
         }
 
         /// <summary>Throws unless the UNet of the model folder <paramref name="guide"/> can guide this folder's (see <see cref="CheckGuide(UNet2DConfig, UNet2DConfig, string)"/>; and the same prediction type).</summary>
@@ -188,12 +207,18 @@ namespace LiveDiffusion.Models
         /// <summary>
         /// Copies the UNet of the model folder <paramref name="guideFolder"/> into <paramref name="modelFolder"/> as its
         /// guide for autoguidance (<c>guide_unet/</c>: config.json and the safetensors weights) and records it, with the
-        /// recommended <paramref name="scale"/> and <paramref name="interval"/> (null: every step), in model_index.json. Every file is written atomically and the index last,
+        /// recommended <paramref name="scale"/> and <paramref name="interval"/> (null: every step), and the number of
+        /// denoising <paramref name="steps"/> they were tuned at (null: leave the folder's as it is), in model_index.json. Every file is written atomically and the index last,
         /// so an interrupted attach leaves the folder as it was. A guide attached before is replaced.
         /// </summary>
         /// <exception cref="ModelConfigException">A folder is not a model folder, the weights are missing, or the guide cannot guide the model (the message says why).</exception>
-        public static ModelFolder AttachGuide(string modelFolder, string guideFolder, float scale, (float Low, float High)? interval = null)
+        public static ModelFolder AttachGuide(string modelFolder, string guideFolder, float scale, (float Low, float High)? interval = null, int? steps = null)
         {
+            if (steps is < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(steps), $"The sampling steps must be 1 or more; got {steps}.");
+            }
+
             if (interval is { } bounds && !(bounds.Low <= bounds.High))
             {
                 throw new ArgumentOutOfRangeException(nameof(interval), $"The guidance interval {bounds.Low}..{bounds.High} is empty: give low <= high.");
@@ -232,6 +257,11 @@ namespace LiveDiffusion.Models
             if (interval is { } range)
             {
                 node[AutoguidanceIntervalKey] = new JsonArray(Math.Round((double)range.Low, 4), Math.Round((double)range.High, 4));
+            }
+
+            if (steps.HasValue)
+            {
+                node[SamplingStepsKey] = steps.Value;
             }
 
             IO.AtomicFile.WriteAllText(index, node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");

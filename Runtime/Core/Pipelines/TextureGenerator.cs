@@ -44,6 +44,12 @@ namespace LiveDiffusion.Pipelines
         /// <summary>The timesteps at which the model folder recommends autoguiding (with its scale); null: every step.</summary>
         public (float Low, float High)? RecommendedGuidanceInterval => _guide != null ? _folder.AutoguidanceInterval : null;
 
+        /// <summary>
+        /// The denoising steps the model folder recommends (model_index.json <c>_sampling_steps</c>: its guidance was tuned
+        /// at that many), else <see cref="TextureRequest.DefaultSteps"/>.
+        /// </summary>
+        public int RecommendedSteps => _folder.SamplingSteps ?? TextureRequest.DefaultSteps;
+
         /// <summary>Class names of a class-conditional model (empty otherwise).</summary>
         public IReadOnlyList<string> ClassNames => _folder.UNet.ClassNames;
 
@@ -129,7 +135,7 @@ namespace LiveDiffusion.Pipelines
                 Seed = (ulong)seed,
                 ClassName = cls == null || cls == "none" ? null : cls,
                 Size = size?.Width ?? 0,
-                Steps = (int)(recipe.GetInteger("Steps") ?? 25),
+                Steps = (int)(recipe.GetInteger("Steps") ?? TextureRequest.DefaultSteps),
                 Scheduler = recipe["Sampler"] ?? "ddim",
                 GuidanceScale = (float)(recipe.GetNumber("CFG scale") ?? 1.0),
                 AutoguidanceScale = (float)(recipe.GetNumber("Autoguidance") ?? 1.0),

@@ -15,8 +15,11 @@ namespace LiveDiffusion.Pipelines
         /// <summary>Width and height in pixels; 0 means the model's size.</summary>
         public int Size { get; init; }
 
-        /// <summary>Denoising steps.</summary>
-        public int Steps { get; init; } = 25;
+        /// <summary>Denoising steps (<see cref="TextureGenerator.RecommendedSteps"/> is the model folder's).</summary>
+        public int Steps { get; init; } = DefaultSteps;
+
+        /// <summary>The number of denoising steps used where a model folder recommends none.</summary>
+        public const int DefaultSteps = 25;
 
         /// <summary>
         /// The sampler texture models use unless told otherwise: DPM-Solver++ 2M, configured from the model folder (the

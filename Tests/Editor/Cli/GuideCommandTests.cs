@@ -112,6 +112,37 @@ namespace LiveDiffusion.Editor.Tests.Cli
         }
 
         [Fact]
+        public void TheStepsTheGuidanceWasTunedAtBecomeTheDefaultOfGenerateAndABadValueIsNamed()
+        {
+            string[] classes = { "floor", "wall" };
+            string model = Model("model", 16, classes, seed: 1);
+            string guide = Model("guide", 8, classes, seed: 2);
+            Assert.Null(ModelFolder.Open(model).SamplingSteps);
+
+            (int code, string output) = Livediffusion.Run("guide", "--model", model, "--guide", guide, "--scale", "1.4", "--interval", "0..800", "--steps", "4");
+            Assert.True(code == 0, output);
+            Assert.Contains("with 4 steps", output);
+            Assert.Equal(4, ModelFolder.Open(model).SamplingSteps);
+
+            // generate takes the folder's steps unless told otherwise; the recipe records what ran.
+            (code, output) = Livediffusion.Run("generate", "--model", model, "--count", "1", "--class", "wall", "--out", Path.Combine(_root, "folder-steps"), "--seed", "5");
+            Assert.True(code == 0, output);
+            Assert.Contains("Steps: 4, Sampler: ", PngTextChunks.Read(File.ReadAllBytes(Path.Combine(_root, "folder-steps", "wall-5.png")))["parameters"]);
+            (output, _) = Wall5(model, "given-steps");
+            Assert.Contains("Steps: 3, Sampler: ", PngTextChunks.Read(File.ReadAllBytes(Path.Combine(_root, "given-steps", "wall-5.png")))["parameters"]);
+
+            // Attaching again without --steps keeps the folder's.
+            Assert.Equal(0, Livediffusion.Run("guide", "--model", model, "--guide", guide, "--scale", "1.5").Code);
+            Assert.Equal(4, ModelFolder.Open(model).SamplingSteps);
+
+            string index = Path.Combine(model, "model_index.json");
+            File.WriteAllText(index, File.ReadAllText(index).Replace("\"_sampling_steps\": 4", "\"_sampling_steps\": 0", StringComparison.Ordinal));
+            (code, output) = Livediffusion.Run("generate", "--model", model, "--count", "1", "--out", Path.Combine(_root, "bad"));
+            Assert.Equal(2, code);
+            Assert.Contains("_sampling_steps must be a whole number of denoising steps, 1 or more; it is 0", output);
+        }
+
+        [Fact]
         public void GuidesThatCannotGuideAndBrokenGuideFoldersAreRefusedWithTheReason()
         {
             string model = Model("model", 16, new[] { "floor", "wall" }, seed: 1);
