@@ -175,7 +175,7 @@ namespace LiveDiffusion.Editor.Evaluation
             // on a few hundred images (0.21 to 0.46 on the built-in model's 795 tiles).
             double[] fdRealSplits = splits.Select(split => FrechetDistance.Between(Pick(realFeatures, split.A), Pick(realFeatures, split.B))).ToArray();
             double fdReal = fdRealSplits.Average();
-            double fdRealSpread = fdRealSplits.Length > 1 ? Math.Sqrt(fdRealSplits.Sum(d => (d - fdReal) * (d - fdReal)) / (fdRealSplits.Length - 1)) : double.NaN;
+            double fdRealSpread = SampleStandardDeviation(fdRealSplits, fdReal);
 
             Matched matched = Match(generatedFeatures, trivialFeatures, realFeatures, splits, options.Seed);
 
@@ -316,9 +316,13 @@ namespace LiveDiffusion.Editor.Evaluation
             }
 
             double realMean = realDistances.Average();
-            double spread = realDistances.Count > 1 ? Math.Sqrt(realDistances.Sum(d => (d - realMean) * (d - realMean)) / (realDistances.Count - 1)) : double.NaN;
+            double spread = SampleStandardDeviation(realDistances, realMean);
             return new Matched(k, generatedDistances.Average(), realMean, spread, t == null ? double.NaN : trivialDistances.Average());
         }
+
+        /// <summary>The sample standard deviation (n − 1) of <paramref name="values"/> about their <paramref name="mean"/>; NaN for fewer than two.</summary>
+        private static double SampleStandardDeviation(IReadOnlyCollection<double> values, double mean) =>
+            values.Count > 1 ? Math.Sqrt(values.Sum(d => (d - mean) * (d - mean)) / (values.Count - 1)) : double.NaN;
 
         /// <summary>A seeded random subset of size <paramref name="k"/> of 0..count−1, ascending (everything when k ≥ count).</summary>
         private static int[] Subset(int count, int k, ulong seed)
