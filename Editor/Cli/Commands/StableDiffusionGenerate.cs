@@ -207,7 +207,7 @@ namespace LiveDiffusion.Cli.Commands
             {
                 Prompt = prompt,
                 NegativePrompt = parse.GetValue(NegativePrompt) ?? string.Empty,
-                Steps = parse.GetValue(common.Steps) ?? 25,
+                Steps = parse.GetValue(common.Steps) ?? StableDiffusionRequest.DefaultSteps,
                 GuidanceScale = parse.GetValue(common.Guidance) ?? 7.5f,
                 Seed = parse.GetValue(common.Seed),
                 Width = width,

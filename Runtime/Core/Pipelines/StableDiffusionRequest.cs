@@ -17,7 +17,10 @@ namespace LiveDiffusion.Pipelines
         public string NegativePrompt { get; init; } = string.Empty;
 
         /// <summary>Denoising steps of the full schedule (image-to-image runs the last ⌊steps·strength⌋).</summary>
-        public int Steps { get; init; } = 25;
+        public int Steps { get; init; } = DefaultSteps;
+
+        /// <summary>The default of <see cref="Steps"/>.</summary>
+        public const int DefaultSteps = 25;
 
         /// <summary>Classifier-free guidance scale; 1 runs the conditional branch alone (half the UNet work).</summary>
         public float GuidanceScale { get; init; } = 7.5f;
