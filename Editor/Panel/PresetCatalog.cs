@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Linq;
 using LiveDiffusion.Editor.Training;
 using LiveDiffusion.Models;
+using LiveDiffusion.Torch;
 using LiveDiffusion.Torch.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -73,7 +74,7 @@ namespace LiveDiffusion.Editor.Panel
                 Tensor x = randn(batch, config.InChannels, config.SampleSize, config.SampleSize);
                 Tensor t = randint(0, 1000, new long[] { batch }, dtype: ScalarType.Int64).to_type(ScalarType.Float32);
                 Tensor? labels = config.NumClassEmbeds.HasValue ? zeros(new long[] { batch }, dtype: ScalarType.Int64) : null;
-                Tensor loss = model.forward(x, t, labels).square().mean();
+                Tensor loss = model.forward(x, t, labels).Squared().mean();
                 loss.backward();
                 model.zero_grad();
                 if (i > 0)

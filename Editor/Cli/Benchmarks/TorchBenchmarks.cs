@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using LiveDiffusion.Editor.Training;
 using LiveDiffusion.Models;
+using LiveDiffusion.Torch;
 using LiveDiffusion.Torch.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -100,7 +101,7 @@ namespace LiveDiffusion.Cli.Benchmarks
         public static double Forward(UNet2D model, int batch, int size, bool inferenceMode, int repeats)
         {
             using var x = randn(batch, model.Config.InChannels, size, size);
-            using var t = full(batch, 500f);
+            using var t = TensorArithmetic.Filled(new long[] { batch }, 500);
             using var labels = model.Config.IsClassConditional ? zeros(batch, dtype: ScalarType.Int64) : null;
             var times = new List<double>();
             model.eval();

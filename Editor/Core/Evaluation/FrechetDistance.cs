@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using LiveDiffusion.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -18,14 +19,6 @@ namespace LiveDiffusion.Editor.Evaluation
     /// </remarks>
     public static class FrechetDistance
     {
-        // Scalars held for the life of the process. TorchSharp 0.107 leaves implicitly converted Scalars (`t / 2`, and
-        // the alpha of `a + b`, which is `add(b, 1)`) to the finalizer, and nothing keeps them alive during the native
-        // call: a garbage collection at that moment frees one that is still being read. Seen here as intermittent
-        // "Unknown scalar type" / "Expected false to be true" errors when tests ran in parallel.
-        private static readonly Scalar Zero = 0.0.ToScalar();
-        private static readonly Scalar Half = 0.5.ToScalar();
-        private static readonly Scalar One = 1.0.ToScalar();
-
         /// <summary>The distance between the Gaussians fitted to two feature sets.</summary>
         public static double Between(IReadOnlyList<float[]> a, IReadOnlyList<float[]> b) =>
             Compute(GaussianStatistics.FromSamples(a), GaussianStatistics.FromSamples(b));
@@ -96,14 +89,14 @@ namespace LiveDiffusion.Editor.Evaluation
             using var scope = NewDisposeScope();
             Tensor a = tensor(c1, new long[] { d, d }, ScalarType.Float64);
             Tensor b = tensor(c2, new long[] { d, d }, ScalarType.Float64);
-            a = a.add(a.t(), One).mul(Half);
-            b = b.add(b.t(), One).mul(Half);
+            a = a.Plus(a.t()).mul(TensorArithmetic.Half);
+            b = b.Plus(b.t()).mul(TensorArithmetic.Half);
             (Tensor values, Tensor vectors) = linalg.eigh(a);
-            Tensor rootA = vectors.mul(values.clamp_min(Zero).sqrt().unsqueeze(0)).matmul(vectors.t());
+            Tensor rootA = vectors.mul(values.clamp_min(TensorArithmetic.Zero).sqrt().unsqueeze(0)).matmul(vectors.t());
             Tensor m = rootA.matmul(b).matmul(rootA);
-            m = m.add(m.t(), One).mul(Half);
+            m = m.Plus(m.t()).mul(TensorArithmetic.Half);
             (Tensor eigenvalues, _) = linalg.eigh(m);
-            return eigenvalues.clamp_min(Zero).sqrt().sum().item<double>();
+            return eigenvalues.clamp_min(TensorArithmetic.Zero).sqrt().sum().item<double>();
         }
     }
 

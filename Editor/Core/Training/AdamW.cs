@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using LiveDiffusion.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -61,13 +62,13 @@ namespace LiveDiffusion.Editor.Training
                     using var scope = NewDisposeScope();
                     if (_weightDecay != 0)
                     {
-                        p.mul_(1 - (learningRate * _weightDecay));
+                        p.TimesInPlace(1 - (learningRate * _weightDecay));
                     }
 
-                    m.mul_(_beta1).add_(grad, alpha: 1 - _beta1);
-                    v.mul_(_beta2).addcmul_(grad, grad, value: 1 - _beta2);
-                    Tensor denominator = (v.sqrt() / Math.Sqrt(correction2)).add_(_epsilon);
-                    p.addcdiv_(m, denominator, value: -learningRate / correction1);
+                    m.TimesInPlace(_beta1).PlusScaledInPlace(grad, 1 - _beta1);
+                    v.TimesInPlace(_beta2).AddProductInPlace(grad, grad, 1 - _beta2);
+                    Tensor denominator = v.sqrt().DividedBy(Math.Sqrt(correction2)).PlusInPlace(_epsilon);
+                    p.AddQuotientInPlace(m, denominator, -learningRate / correction1);
                 }
             }
         }

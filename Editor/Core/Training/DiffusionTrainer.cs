@@ -12,6 +12,7 @@ using LiveDiffusion.IO;
 using LiveDiffusion.Models;
 using LiveDiffusion.Pipelines;
 using LiveDiffusion.Schedulers;
+using LiveDiffusion.Torch;
 using LiveDiffusion.Torch.Models;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -286,8 +287,8 @@ namespace LiveDiffusion.Editor.Training
                     Tensor t = randint(0, _options.TrainTimesteps, new long[] { batch }, dtype: ScalarType.Int64, generator: stepGenerator);
                     Tensor ab = alphas.index_select(0, t).view(batch, 1, 1, 1);
                     Tensor sqrtAb = ab.sqrt();
-                    Tensor sqrtOneMinus = (1 - ab).sqrt();
-                    Tensor noisy = (sqrtAb * x0) + (sqrtOneMinus * noise);
+                    Tensor sqrtOneMinus = ab.Affine(-1, 1).sqrt();
+                    Tensor noisy = (sqrtAb * x0).Plus(sqrtOneMinus * noise);
                     Tensor target = _options.PredictionType switch
                     {
                         PredictionType.VPrediction => (sqrtAb * noise) - (sqrtOneMinus * x0),
@@ -296,7 +297,7 @@ namespace LiveDiffusion.Editor.Training
                     };
 
                     Tensor prediction = model.forward(noisy, t.to_type(ScalarType.Float32), _config.IsClassConditional ? labels : null);
-                    Tensor perSample = (prediction - target).square().mean(new long[] { 1, 2, 3 });
+                    Tensor perSample = (prediction - target).Squared().mean(new long[] { 1, 2, 3 });
                     if (_options.MinSnrGamma > 0)
                     {
                         perSample = perSample * lossWeights.index_select(0, t);

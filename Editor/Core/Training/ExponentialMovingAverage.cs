@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using LiveDiffusion.Torch;
 using LiveDiffusion.Torch.Models;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -45,7 +46,7 @@ namespace LiveDiffusion.Editor.Training
             {
                 foreach ((Parameter s, Parameter a) in _pairs)
                 {
-                    a.mul_(decay).add_(s, alpha: 1 - decay);
+                    a.TimesInPlace(decay).PlusScaledInPlace(s, 1 - decay);
                 }
             }
         }

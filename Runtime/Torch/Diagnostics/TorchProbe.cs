@@ -32,7 +32,7 @@ namespace LiveDiffusion.Torch
                 using (var scope = torch.NewDisposeScope())
                 {
                     // [0,1,2; 3,4,5] x ones(3,2) = [3,3; 12,12]
-                    var small = torch.arange(6, dtype: ScalarType.Float32).reshape(2, 3).matmul(torch.ones(3, 2, dtype: ScalarType.Float32));
+                    var small = TensorArithmetic.Range(6).reshape(2, 3).matmul(torch.ones(3, 2, dtype: ScalarType.Float32));
                     float first = small[0, 0].item<float>(), last = small[1, 1].item<float>();
                     if (first != 3f || last != 12f)
                         return new TorchProbeResult(false, version, threads, 0, $"libtorch matmul gave wrong values ({first}, {last}; expected 3, 12)");

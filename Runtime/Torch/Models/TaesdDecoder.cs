@@ -73,7 +73,7 @@ namespace LiveDiffusion.Torch.Models
         public override Tensor forward(Tensor latents)
         {
             using var scope = NewDisposeScope();
-            Tensor x = tanh(latents.div(TaesdScalars.Three)).mul(TaesdScalars.Three);
+            Tensor x = tanh(latents.div(TensorArithmetic.Three)).mul(TensorArithmetic.Three);
             x = F.relu(_convIn.forward(x));
             foreach (TaesdBlock block in _blocks)
             {
@@ -103,7 +103,7 @@ namespace LiveDiffusion.Torch.Models
 
             using var noGrad = no_grad();
             using Tensor raw = forward(latents);
-            return raw.clamp(TaesdScalars.Zero, TaesdScalars.One);
+            return raw.clamp(TensorArithmetic.Zero, TensorArithmetic.One);
         }
 
         /// <summary>

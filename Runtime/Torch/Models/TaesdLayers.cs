@@ -42,21 +42,8 @@ namespace LiveDiffusion.Torch.Models
             Tensor h = F.relu(_conv0.forward(input));
             h = F.relu(_conv2.forward(h));
             h = _conv4.forward(h);
-            return F.relu(h.add(input, TaesdScalars.One)).MoveToOuterDisposeScope();
+            return F.relu(h.Plus(input)).MoveToOuterDisposeScope();
         }
-    }
-
-    /// <summary>
-    /// Scalars held for the life of the process. TorchSharp 0.107 leaves implicitly converted Scalars (`x / 3`, and the
-    /// alpha of `a + b`, which is `add(b, 1)`) to the finalizer with nothing keeping them alive during the native call,
-    /// so a garbage collection at that moment can free one that is still being read (intermittent "Unknown scalar
-    /// type" errors). TAESD code passes these instead.
-    /// </summary>
-    internal static class TaesdScalars
-    {
-        public static readonly Scalar Zero = 0.0.ToScalar();
-        public static readonly Scalar One = 1.0.ToScalar();
-        public static readonly Scalar Three = 3.0.ToScalar();
     }
 
     /// <summary>Loads the pretrained TAESD safetensors into a network, checking every tensor's name and shape first.</summary>

@@ -13,9 +13,6 @@ namespace LiveDiffusion.Torch.Models
     /// </summary>
     public sealed class TaesdPreviewDecoder : IPreviewDecoder, IDisposable
     {
-        // Rooted scalars: TorchSharp 0.107 can finalize an implicit Scalar during the native call.
-        private static readonly Scalar Two = 2.0.ToScalar();
-
         private readonly TaesdDecoder _decoder;
 
         private TaesdPreviewDecoder(TaesdDecoder decoder) => _decoder = decoder;
@@ -49,7 +46,7 @@ namespace LiveDiffusion.Torch.Models
             using var scope = NewDisposeScope();
             using var inference = inference_mode();
             Tensor input = tensor(latents.ToArray(), new long[] { batch, LatentChannels, height, width });
-            Tensor image = _decoder.Decode(input).mul(Two).sub(TaesdScalars.One).contiguous();
+            Tensor image = _decoder.Decode(input).Affine(2, -1).contiguous();
             image.data<float>().CopyTo(pixels);
         }
 

@@ -25,8 +25,8 @@ namespace LiveDiffusion.Torch.Models
             GroupNorm norm = nn.GroupNorm(groups, channels, eps);
             using (no_grad())
             {
-                norm.weight!.fill_(1.0f);
-                norm.bias!.fill_(0.0f);
+                norm.weight!.fill_(TensorArithmetic.One);
+                norm.bias!.fill_(TensorArithmetic.Zero);
             }
 
             return norm;

@@ -103,13 +103,13 @@ namespace LiveDiffusion.Torch.Models
                 throw new ArgumentException("This model is class-conditional: pass class labels (num_class_embeds = " + Config.NumClassEmbeds + ").", nameof(classLabels));
             }
 
-            Tensor x = Config.CenterInputSample ? sample * 2 - 1 : sample;
+            Tensor x = Config.CenterInputSample ? sample.Affine(2, -1) : sample;
             Tensor t = timesteps.dim() == 0 ? timesteps.expand(sample.shape[0]) : timesteps;
             Tensor emb = TimestepEmbedding(t.to_type(ScalarType.Float32), Config.BlockOutChannels[0], Config.FlipSinToCos, Config.FreqShift);
             emb = _timeLinear2.forward(F.silu(_timeLinear1.forward(emb)));
             if (_classEmbedding != null)
             {
-                emb = emb + _classEmbedding.forward(classLabels!.to_type(ScalarType.Int64));
+                emb = emb.Plus(_classEmbedding.forward(classLabels!.to_type(ScalarType.Int64)));
             }
 
             x = _convIn.forward(x);
@@ -137,7 +137,7 @@ namespace LiveDiffusion.Torch.Models
         {
             using var scope = NewDisposeScope();
             long half = dim / 2;
-            Tensor exponent = arange(half, dtype: ScalarType.Float32, device: timesteps.device) * (float)(-Math.Log(10000.0) / (half - freqShift));
+            Tensor exponent = TensorArithmetic.Range(half, timesteps.device).Times(-Math.Log(10000.0) / (half - freqShift));
             Tensor args = timesteps.unsqueeze(1) * exp(exponent).unsqueeze(0);
             Tensor emb = flipSinToCos ? cat(new[] { cos(args), sin(args) }, 1) : cat(new[] { sin(args), cos(args) }, 1);
             if (dim % 2 == 1)

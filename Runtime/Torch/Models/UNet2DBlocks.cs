@@ -45,7 +45,7 @@ namespace LiveDiffusion.Torch.Models
             using var scope = NewDisposeScope();
             Tensor h = _conv1.forward(F.silu(_norm1.forward(input)));
             Tensor t = _timeEmbProj.forward(F.silu(temb));
-            h = h + t.unsqueeze(-1).unsqueeze(-1);
+            h = h.Plus(t.unsqueeze(-1).unsqueeze(-1));
             h = F.silu(_norm2.forward(h));
             if (_dropout > 0 && training)
             {
@@ -54,7 +54,7 @@ namespace LiveDiffusion.Torch.Models
 
             h = _conv2.forward(h);
             Tensor shortcut = _convShortcut is null ? input : _convShortcut.forward(input);
-            return (shortcut + h).MoveToOuterDisposeScope();
+            return shortcut.Plus(h).MoveToOuterDisposeScope();
         }
     }
 
@@ -96,7 +96,7 @@ namespace LiveDiffusion.Torch.Models
             Tensor attended = F.scaled_dot_product_attention(q, k, v);
             Tensor merged = attended.transpose(1, 2).reshape(b, h * w, c);
             Tensor output = _toOut.forward(merged).transpose(1, 2).reshape(b, c, h, w);
-            return (output + input).MoveToOuterDisposeScope();
+            return output.Plus(input).MoveToOuterDisposeScope();
         }
     }
 

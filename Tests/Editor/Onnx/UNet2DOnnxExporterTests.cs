@@ -5,6 +5,7 @@ using System.Linq;
 using LiveDiffusion.Editor.Onnx;
 using LiveDiffusion.IO;
 using LiveDiffusion.Models;
+using LiveDiffusion.Torch;
 using LiveDiffusion.Torch.Models;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -127,8 +128,8 @@ namespace LiveDiffusion.Editor.Tests.Onnx
             using var _ = torch.no_grad();
             foreach ((string _, var parameter) in unet.named_parameters())
             {
-                using Tensor noise = torch.randn_like(parameter) * 0.05f;
-                parameter.add_(noise);
+                using Tensor noise = torch.randn_like(parameter).Times(0.05);
+                parameter.PlusInPlace(noise);
             }
         }
 

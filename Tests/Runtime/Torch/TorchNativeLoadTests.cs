@@ -12,7 +12,7 @@ namespace LiveDiffusion.Torch.Tests
         [Fact]
         public void MatmulRunsOnTheCpu()
         {
-            using var a = torch.arange(6, dtype: ScalarType.Float32).reshape(2, 3);
+            using var a = TensorArithmetic.Range(6).reshape(2, 3);
             using var b = torch.ones(3, 2, dtype: ScalarType.Float32);
             using var c = a.matmul(b);
             // rows of a: [0,1,2] and [3,4,5]; times ones => row sums 3 and 12 in both columns.
