@@ -371,7 +371,10 @@
   async function checkDataset() {
     clearErrors();
     const report = $('dataset-report');
-    report.textContent = 'Reading the folder…';
+    // A re-check (the size changed) keeps the last report in place, dimmed, until the new one arrives: swapping it for
+    // one line and back would move everything below it, the Start button included, under the user's pointer.
+    if (!report.dataset.images) report.textContent = 'Reading the folder…';
+    report.setAttribute('aria-busy', 'true');
     try {
       const r = await api('POST', '/api/dataset/inspect', { folder: $('dataset').value, classConditional: $('classConditional').checked, size: Number($('size').value) });
       datasetShape = { channels: 3, classes: r.classes.length > 1 || (r.classes[0] && r.classes[0].name) ? r.classes.length : 0 };
@@ -386,7 +389,10 @@
       loadPresets();
     } catch (e) {
       report.replaceChildren();
+      delete report.dataset.images;
       showErrors(e);
+    } finally {
+      report.removeAttribute('aria-busy');
     }
   }
 

@@ -110,6 +110,9 @@ namespace LiveDiffusion.Editor.Tests.Panel
             await page.FillAsync("#sampleEvery", "10");
             await page.FillAsync("#sampleSteps", "4");
             await page.Locator("#size").DispatchEventAsync("change");
+            // The new size re-checks the folder (the last report stays in place, dimmed, meanwhile): wait for the new one.
+            await Expect(page.Locator("#dataset-report")).Not.ToHaveAttributeAsync("aria-busy", "true");
+            await Expect(page.Locator("#dataset-report")).ToContainTextAsync("12 usable images");
             await Expect(page.Locator("#preset-table tbody tr[data-preset=tiny]")).ToContainTextAsync("635.4 k");
 
             // A bad field is named on the page, and nothing starts.
