@@ -16,6 +16,9 @@ namespace LiveDiffusion.Schedulers
         private readonly HashSet<string> _used = new HashSet<string>(StringComparer.Ordinal);
         private readonly string _origin;
 
+        /// <summary>Where the configuration came from (a file path, or what it was converted from), for messages.</summary>
+        public string Origin => _origin;
+
         public ConfigReader(JsonObject json, string origin)
         {
             _json = json;

@@ -112,7 +112,7 @@ namespace LiveDiffusion.Schedulers
                     logSigmas[i] = Math.Log(_trainingSigmas[i]);
                 }
 
-                double[] karras = NoiseSchedules.Karras(numInferenceSteps, _trainingSigmas[0], _trainingSigmas[_trainingSigmas.Length - 1]);
+                double[] karras = NoiseSchedules.Karras(numInferenceSteps, _config.SigmaMin ?? _trainingSigmas[0], _config.SigmaMax ?? _trainingSigmas[_trainingSigmas.Length - 1]);
                 for (int i = 0; i < numInferenceSteps; i++)
                 {
                     sigmas[i] = (float)karras[i];

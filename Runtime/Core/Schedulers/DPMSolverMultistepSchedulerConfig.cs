@@ -37,6 +37,15 @@ namespace LiveDiffusion.Schedulers
             LowerOrderFinal = reader.Bool("lower_order_final", true);
             EulerAtFinal = reader.Bool("euler_at_final", false);
             UseKarrasSigmas = reader.Bool("use_karras_sigmas", false);
+            SigmaMin = reader.NullableDouble("sigma_min");
+            SigmaMax = reader.NullableDouble("sigma_max");
+            if (SigmaMin <= 0 || SigmaMax <= 0 || SigmaMin >= SigmaMax)
+            {
+                throw new SchedulerConfigException(
+                    $"{reader.Origin}: sigma_min = {SigmaMin?.ToString("R", System.Globalization.CultureInfo.InvariantCulture) ?? "null"} and sigma_max = {SigmaMax?.ToString("R", System.Globalization.CultureInfo.InvariantCulture) ?? "null"}: "
+                    + "each must be above 0, and sigma_min below sigma_max (or null for the training schedule's own).");
+            }
+
             FinalSigmasType = reader.Enum("final_sigmas_type", FinalSigmasType.Zero, ConfigNames.FinalSigmasTypes);
             LambdaMinClipped = reader.Double("lambda_min_clipped", double.NegativeInfinity);
             Thresholding = reader.Bool("thresholding", false);
@@ -67,6 +76,20 @@ namespace LiveDiffusion.Schedulers
         /// <summary><c>use_karras_sigmas</c>: space σ as Karras et al. 2022 (ρ = 7): "DPM++ 2M Karras".</summary>
         public bool UseKarrasSigmas { get; init; }
 
+        /// <summary>
+        /// <c>sigma_min</c>: overrides the smallest σ of the Karras schedule, or null (the training schedule's). As
+        /// diffusers' EulerDiscreteScheduler reads it; diffusers' DPMSolverMultistepScheduler has no such key.
+        /// </summary>
+        public double? SigmaMin { get; init; }
+
+        /// <summary>
+        /// <c>sigma_max</c>: overrides the largest σ of the Karras schedule, or null (the training schedule's). On a
+        /// cosine (<c>squaredcos_cap_v2</c>) schedule the largest training σ is about 20,000, and ρ = 7 spacing from
+        /// there puts most steps at timesteps 990–999; EDM's 80 spends them where the image forms. As diffusers'
+        /// EulerDiscreteScheduler reads it; diffusers' DPMSolverMultistepScheduler has no such key.
+        /// </summary>
+        public double? SigmaMax { get; init; }
+
         /// <summary><c>final_sigmas_type</c>: the σ after the last step.</summary>
         public FinalSigmasType FinalSigmasType { get; init; }
 
@@ -96,6 +119,15 @@ namespace LiveDiffusion.Schedulers
             values["lower_order_final"] = LowerOrderFinal;
             values["euler_at_final"] = EulerAtFinal;
             values["use_karras_sigmas"] = UseKarrasSigmas;
+            if (SigmaMin.HasValue)
+            {
+                values["sigma_min"] = SigmaMin.Value;
+            }
+
+            if (SigmaMax.HasValue)
+            {
+                values["sigma_max"] = SigmaMax.Value;
+            }
             values["final_sigmas_type"] = ConfigNames.Name(ConfigNames.FinalSigmasTypes, FinalSigmasType);
             values["lambda_min_clipped"] = double.IsNegativeInfinity(LambdaMinClipped) ? (JsonNode)"-inf" : LambdaMinClipped;
             values["thresholding"] = Thresholding;

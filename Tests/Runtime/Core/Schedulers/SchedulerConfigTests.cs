@@ -53,6 +53,46 @@ namespace LiveDiffusion.Tests.Schedulers
         }
 
         [Fact]
+        public void SigmaMaxBoundsTheKarrasScheduleOfDpmSolver()
+        {
+            // The built-in model's shape: a DDPM folder config, converted for sampling, with sigma_max carried along.
+            const string folder = "{\"_class_name\": \"DDPMScheduler\", \"beta_schedule\": \"squaredcos_cap_v2\", \"prediction_type\": \"v_prediction\", \"timestep_spacing\": \"trailing\", \"use_karras_sigmas\": true";
+            var plain = (DPMSolverMultistepScheduler)SchedulerConfig.Parse(folder + "}").ConvertTo("DPMSolverMultistepScheduler").CreateScheduler();
+            var bounded = (DPMSolverMultistepScheduler)SchedulerConfig.Parse(folder + ", \"sigma_max\": 80}").ConvertTo("DPMSolverMultistepScheduler").CreateScheduler();
+            plain.SetTimesteps(40);
+            bounded.SetTimesteps(40);
+
+            // Unbounded, σ starts near 20,000 (the cosine schedule's last training σ) and most steps sit at t >= 990.
+            Assert.InRange(plain.Sigmas[0], 15_000, 25_000);
+            Assert.InRange(plain.Timesteps.ToArray().Count(t => t >= 990), 20, 30);
+            Assert.Equal(80.0, bounded.Sigmas[0], 3);
+            Assert.Equal(plain.Sigmas[39], bounded.Sigmas[39], 6); // the low end is still the training schedule's
+            Assert.InRange(bounded.Timesteps.ToArray().Count(t => t >= 990), 1, 3);
+            Assert.InRange(bounded.Timesteps[0], 985f, 995f); // σ = 80 is t ≈ 991 here
+            for (int i = 1; i < 40; i++)
+            {
+                Assert.True(bounded.Sigmas[i] < bounded.Sigmas[i - 1], $"σ must fall at every step ({i})");
+            }
+
+            var config = (DPMSolverMultistepSchedulerConfig)bounded.Config;
+            Assert.Equal(80.0, config.SigmaMax);
+            Assert.Null(config.SigmaMin);
+            Assert.Equal(80.0, (double)SchedulerConfig.Parse(config.ToJson()).ToJsonObject()["sigma_max"]!);
+            Assert.False(((DPMSolverMultistepSchedulerConfig)plain.Config).ToJsonObject().ContainsKey("sigma_max"), "an unset bound is not written (diffusers' DPM has no such key)");
+        }
+
+        [Fact]
+        public void ImpossibleSigmaBoundsNameBothKeysAndTheFile()
+        {
+            var ex = Assert.Throws<SchedulerConfigException>(() => SchedulerConfig.Parse(
+                "{\"_class_name\": \"DPMSolverMultistepScheduler\", \"use_karras_sigmas\": true, \"sigma_min\": 5, \"sigma_max\": 2}", "my/scheduler_config.json"));
+            Assert.Contains("my/scheduler_config.json", ex.Message);
+            Assert.Contains("sigma_min = 5", ex.Message);
+            Assert.Contains("sigma_max = 2", ex.Message);
+            Assert.Throws<SchedulerConfigException>(() => SchedulerConfig.Parse("{\"_class_name\": \"DPMSolverMultistepScheduler\", \"sigma_max\": -1}"));
+        }
+
+        [Fact]
         public void UnknownKeysSurviveARoundTrip()
         {
             const string json = "{\"_class_name\": \"DDIMScheduler\", \"_diffusers_version\": \"0.24.0\", \"some_future_key\": [1, 2], \"clip_sample\": false}";
