@@ -4,8 +4,9 @@ using static TorchSharp.torch;
 namespace LiveDiffusion.Torch
 {
     /// <summary>
-    /// Tensor arithmetic whose <see cref="Scalar"/>s live until the native call has read them. All of this package's
-    /// TorchSharp code does its arithmetic through these, never through the operators.
+    /// Tensor arithmetic whose <see cref="Scalar"/>s live until the native call has read them. This package's TorchSharp
+    /// code uses these wherever a number or TorchSharp itself would make a Scalar: tensor + tensor, any operator or
+    /// method given a number. Tensor − tensor and tensor · tensor make none and stay as operators.
     /// </summary>
     /// <remarks>
     /// <para>
