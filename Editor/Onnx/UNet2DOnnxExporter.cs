@@ -22,10 +22,10 @@ namespace LiveDiffusion.Editor.Onnx
     public static class UNet2DOnnxExporter
     {
         /// <summary>The model file name inside a model's <c>unet/</c> folder.</summary>
-        public const string FileName = "model.onnx";
+        public const string FileName = ModelFolder.OnnxFileName;
 
         /// <summary>The weights file the exporter reads from a model's <c>unet/</c> folder (diffusers' name, as training writes it).</summary>
-        public const string WeightsFileName = "diffusion_pytorch_model.safetensors";
+        public const string WeightsFileName = ModelFolder.WeightsFileName;
 
         /// <summary>Builds the graph for <paramref name="config"/> with the weights in <paramref name="weights"/>.</summary>
         /// <exception cref="ModelConfigException">A weight is missing, extra or the wrong shape (the message names it and the file).</exception>

@@ -58,7 +58,7 @@ namespace LiveDiffusion.Models
         public string UNetFolder => System.IO.Path.Combine(Path, "unet");
 
         /// <summary>The exported ONNX UNet, if any.</summary>
-        public string OnnxPath => System.IO.Path.Combine(UNetFolder, "model.onnx");
+        public string OnnxPath => System.IO.Path.Combine(UNetFolder, OnnxFileName);
 
         /// <summary>The guide UNet's configuration, when the folder has one for autoguidance.</summary>
         public UNet2DConfig? GuideUNet { get; }
@@ -67,7 +67,7 @@ namespace LiveDiffusion.Models
         public string GuideUNetFolder => System.IO.Path.Combine(Path, GuideComponent);
 
         /// <summary>The guide UNet exported to ONNX, if it was.</summary>
-        public string GuideOnnxPath => System.IO.Path.Combine(GuideUNetFolder, "model.onnx");
+        public string GuideOnnxPath => System.IO.Path.Combine(GuideUNetFolder, OnnxFileName);
 
         /// <summary>The autoguidance scale the folder recommends (1 without a guide).</summary>
         public float AutoguidanceScale { get; }
@@ -270,6 +270,9 @@ namespace LiveDiffusion.Models
 
         /// <summary>The UNet weights file in a model's <c>unet/</c> (and <c>guide_unet/</c>) folder, diffusers' name.</summary>
         public const string WeightsFileName = "diffusion_pytorch_model.safetensors";
+
+        /// <summary>The exported ONNX UNet's file name in a model's <c>unet/</c> (and <c>guide_unet/</c>) folder.</summary>
+        public const string OnnxFileName = "model.onnx";
 
         /// <summary>Writes <c>model_index.json</c> and <c>scheduler/scheduler_config.json</c> (the unet/ part is written by the backend that owns the weights).</summary>
         public static void WriteIndex(string folder, SchedulerConfig scheduler)

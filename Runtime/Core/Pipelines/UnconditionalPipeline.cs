@@ -55,24 +55,24 @@ namespace LiveDiffusion.Pipelines
             int width = options.Width == 0 ? info.SampleSize : options.Width;
             int height = options.Height == 0 ? info.SampleSize : options.Height;
             Validate(options, info, width, height);
-            if (options.AutoguidanceScale != 1f && _guide == null)
+            bool autoguided = options.AutoguidanceScale != 1f;
+            if (autoguided && _guide == null)
             {
                 throw new ArgumentException($"Autoguidance scale {options.AutoguidanceScale} needs a guide model: create the pipeline with one, or use scale 1.", nameof(options));
             }
 
-            if (options.AutoguidanceScale != 1f && options.GuidanceScale != 1f && options.ClassLabel.HasValue)
+            if (autoguided && options.GuidanceScale != 1f && options.ClassLabel.HasValue)
             {
                 throw new ArgumentException($"Autoguidance ({options.AutoguidanceScale}) and classifier-free guidance ({options.GuidanceScale}) were both asked for; use one (the other at 1).", nameof(options));
             }
 
-            if (options.AutoguidanceScale != 1f && (width % _guide!.Info.SizeMultiple != 0 || height % _guide.Info.SizeMultiple != 0))
+            if (autoguided && (width % _guide!.Info.SizeMultiple != 0 || height % _guide.Info.SizeMultiple != 0))
             {
                 throw new ArgumentOutOfRangeException(nameof(options), $"Size {width}x{height} must be a multiple of {_guide.Info.SizeMultiple} for the guide {_guide.Info.Name}.");
             }
 
             int count = options.Count;
             int? label = options.ClassLabel;
-            bool autoguided = options.AutoguidanceScale != 1f;
             bool guided = info.UnconditionalClass.HasValue && label.HasValue && options.GuidanceScale != 1f;
             if (info.ClassCount > 0 && !label.HasValue)
             {

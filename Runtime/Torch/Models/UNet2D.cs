@@ -22,7 +22,7 @@ namespace LiveDiffusion.Torch.Models
     public sealed class UNet2D : nn.Module<Tensor, Tensor, Tensor?, Tensor>
     {
         /// <summary>File name of the weights inside a model's <c>unet/</c> folder (diffusers' name).</summary>
-        public const string WeightsFileName = "diffusion_pytorch_model.safetensors";
+        public const string WeightsFileName = ModelFolder.WeightsFileName;
 
         private readonly Conv2d _convIn;
         private readonly Linear _timeLinear1;
