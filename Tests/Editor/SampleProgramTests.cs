@@ -1,7 +1,7 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using LiveDiffusion.Imaging;
+using LiveDiffusion.Tests;
 using Xunit;
 
 namespace LiveDiffusion.Editor.Tests
@@ -10,18 +10,8 @@ namespace LiveDiffusion.Editor.Tests
     {
         private static (int ExitCode, string Output) RunSample(string dll, string workingDirectory, params string[] args)
         {
-            var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
-            foreach (string arg in args)
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            using Process process = Process.Start(start)!;
-            string stdout = process.StandardOutput.ReadToEnd();
-            string stderr = process.StandardError.ReadToEnd();
-            Assert.True(process.WaitForExit(300_000), dll + " did not finish");
-            return (process.ExitCode, stdout + stderr);
+            using ChildProcess process = ChildProcess.StartDll(dll, args, start => start.WorkingDirectory = workingDirectory);
+            return process.WaitForExit(TimeSpan.FromMinutes(5));
         }
 
         [Fact]
@@ -62,15 +52,8 @@ namespace LiveDiffusion.Editor.Tests
             Directory.CreateDirectory(work);
             try
             {
-                var start = new ProcessStartInfo("dotnet") { WorkingDirectory = work, RedirectStandardOutput = true, RedirectStandardError = true };
-                start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "GenerateTexture.dll"));
-                start.ArgumentList.Add("wall");
-                start.ArgumentList.Add("5");
-                using Process process = Process.Start(start)!;
-                string stdout = process.StandardOutput.ReadToEnd();
-                string stderr = process.StandardError.ReadToEnd();
-                Assert.True(process.WaitForExit(300_000));
-                Assert.True(process.ExitCode == 0, stdout + stderr);
+                (int code, string output) = RunSample("GenerateTexture.dll", work, "wall", "5");
+                Assert.True(code == 0, output);
 
                 byte[] png = File.ReadAllBytes(Path.Combine(work, "wall-5.png"));
                 RgbImage texture = PngFile.Decode(png);

@@ -11,6 +11,7 @@ using LiveDiffusion.Models;
 using LiveDiffusion.Pipelines;
 using LiveDiffusion.Rendering;
 using LiveDiffusion.Text;
+using LiveDiffusion.Torch;
 using LiveDiffusion.Torch.Models;
 using TorchSharp;
 
@@ -150,6 +151,11 @@ namespace LiveDiffusion.Cli.Commands
                 double gemm = Math.Max(TorchBenchmarks.GemmGflops(1024), TorchBenchmarks.GemmGflops(2048, 4));
                 double forward = UNet2DFlops.Forward(config, 1, 32, 32);
                 int b = parse.GetValue(batch);
+                // libtorch's default (NNPACK considered for batches of 16 or more), then this package's setting (off).
+                LibTorchSettings.Apply();
+                bool switchable = LibTorchSettings.TrySetNnpack(true);
+                (double withNnpack, _) = TorchBenchmarks.Train(dataset, config, b, 3, parse.GetValue(steps));
+                LibTorchSettings.TrySetNnpack(false);
                 (double imagesPerSecond, double perStep) = TorchBenchmarks.Train(dataset, config, b, 3, parse.GetValue(steps));
                 double achieved = imagesPerSecond * 3 * forward / 1e9;
                 double gemmAfter = Math.Max(TorchBenchmarks.GemmGflops(1024), TorchBenchmarks.GemmGflops(2048, 4));
@@ -157,6 +163,9 @@ namespace LiveDiffusion.Cli.Commands
                 Console.WriteLine($"libtorch fp32 GEMM (best of 1024^3 and 2048^3): {gemm:F1} GFLOP/s before, {gemmAfter:F1} after (the fraction uses the higher)");
                 Console.WriteLine($"preset {parse.GetValue(preset)}: forward {forward / 1e9:F3} GFLOP per 32x32 image, training step ~3x forward");
                 Console.WriteLine($"training: batch {b}, {perStep * 1000:F0} ms/step, {imagesPerSecond:F1} images/s, {achieved:F1} GFLOP/s = {achieved / Math.Max(gemm, gemmAfter):P0} of GEMM");
+                Console.WriteLine(switchable
+                    ? $"NNPACK: {withNnpack:F1} images/s on (libtorch's default), {imagesPerSecond:F1} off (this package's setting): off/on = {imagesPerSecond / withNnpack:F2}"
+                    : "NNPACK: this libtorch has no switch for it; both runs used its default");
                 Console.WriteLine($"peak RSS: {TorchBenchmarks.PeakRssMiB():F0} MiB");
                 return 0;
             });
@@ -239,6 +248,12 @@ namespace LiveDiffusion.Cli.Commands
                     Row($"{allThreads} threads, autograd on (before)", TorchBenchmarks.Forward(unet, batch, size, false, r));
                     double inference = TorchBenchmarks.Forward(unet, batch, size, true, r);
                     Row($"{allThreads} threads, inference mode (after)", inference);
+                    if (LibTorchSettings.TrySetNnpack(true))
+                    {
+                        Row($"{allThreads} threads, inference, NNPACK on (libtorch default)", TorchBenchmarks.Forward(unet, batch, size, true, r));
+                        LibTorchSettings.TrySetNnpack(false);
+                    }
+
                     double twoCalls = 2 * inference;
                     double oneCall = TorchBenchmarks.Forward(unet, 2 * batch, size, true, r);
                     Console.WriteLine($"| {batch,5} | {"CFG: 2 calls of " + batch + " (before)",-45} | {twoCalls * 1000,7:F2} | {2 * flops / twoCalls / 1e9,7:F1} | {2 * flops / twoCalls / 1e9 / gemm,6:P0} |");

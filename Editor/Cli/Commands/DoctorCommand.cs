@@ -42,6 +42,13 @@ namespace LiveDiffusion.Cli.Commands
             findings.Add(new Finding("libtorch", torch.Ok, torch.Ok
                 ? $"loaded ({torch.Version}); 1024^3 fp32 matmul ran at {torch.MatmulGflops:F0} GFLOP/s on {torch.Threads} threads"
                 : "failed: " + torch.Error));
+            if (torch.Ok)
+            {
+                bool applied = LibTorchSettings.Apply();
+                findings.Add(new Finding("libtorch-nnpack", applied, applied
+                    ? $"off (this package's setting; libtorch reports {(LibTorchSettings.NnpackEnabled == false ? "off" : "on")}): no 'Could not initialize NNPACK' line per convolution on CPUs NNPACK does not support"
+                    : "this libtorch has no NNPACK switch: on CPUs NNPACK does not support it may print 'Could not initialize NNPACK' per convolution"));
+            }
 
             try
             {

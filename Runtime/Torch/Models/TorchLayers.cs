@@ -8,6 +8,9 @@ namespace LiveDiffusion.Torch.Models
     /// <summary>Layer factories shared by the networks: the padding mode and the GroupNorm initialisation live here once.</summary>
     internal static class TorchLayers
     {
+        // Every network here builds its convolutions through this class: libtorch's settings are in place before the first one runs.
+        static TorchLayers() => LibTorchSettings.Apply();
+
         /// <summary>A 3x3 (or other odd-sized) convolution with "same" padding in the configured mode.</summary>
         public static Conv2d Conv(long inChannels, long outChannels, long kernel, PaddingMode padding, long stride = 1, bool bias = true)
         {

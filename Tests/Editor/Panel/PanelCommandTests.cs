@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Net;
@@ -10,6 +9,7 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using LiveDiffusion.Editor.Training;
+using LiveDiffusion.Tests;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -27,24 +27,10 @@ namespace LiveDiffusion.Editor.Tests.Panel
         {
             string root = Path.Combine(Path.GetTempPath(), "ld-panel-cli-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(root);
-            using Process panel = Start(root, "panel", "--runs", Path.Combine(root, "runs"), "--data-root", root, "--port", "0");
+            using ChildProcess panel = Start(root, "panel", "--runs", Path.Combine(root, "runs"), "--data-root", root, "--port", "0");
             try
             {
-                var printed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-                var errors = new System.Text.StringBuilder();
-                panel.OutputDataReceived += (_, e) =>
-                {
-                    if (e.Data != null && e.Data.Contains("http://", StringComparison.Ordinal))
-                    {
-                        printed.TrySetResult(e.Data);
-                    }
-                };
-                panel.ErrorDataReceived += (_, e) => errors.AppendLine(e.Data);
-                panel.BeginOutputReadLine();
-                panel.BeginErrorReadLine();
-                Task finished = await Task.WhenAny(printed.Task, Task.Delay(TimeSpan.FromSeconds(60)));
-                Assert.True(finished == printed.Task, "no URL printed: " + errors);
-                string line = await printed.Task;
+                string line = await panel.WaitForLineAsync(l => l.Contains("http://", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
                 Match url = Regex.Match(line, @"(http://127\.0\.0\.1:\d+/)\?token=([A-Za-z0-9_-]{43})");
                 Assert.True(url.Success, line);
                 using var http = new HttpClient { BaseAddress = new Uri(url.Groups[1].Value) };
@@ -54,16 +40,12 @@ namespace LiveDiffusion.Editor.Tests.Panel
                 Assert.Contains("<script src=\"/assets/uPlot.iife.min.js\">", await page.Content.ReadAsStringAsync());
 
                 Signal(panel, "TERM");
-                Assert.True(panel.WaitForExit(30_000), "panel did not stop on SIGTERM");
-                Assert.Equal(0, panel.ExitCode);
+                (int code, string output) = panel.WaitForExit(TimeSpan.FromSeconds(30));
+                Assert.True(code == 0, output);
             }
             finally
             {
-                if (!panel.HasExited)
-                {
-                    panel.Kill(entireProcessTree: true);
-                }
-
+                panel.Dispose();
                 Directory.Delete(root, recursive: true);
             }
         }
@@ -73,27 +55,12 @@ namespace LiveDiffusion.Editor.Tests.Panel
         {
             await using PanelFixture panel = await PanelFixture.StartAsync();
             string run = Path.Combine(panel.RunsFolder, "from-cli");
-            using Process train = Start(panel.Root, "train", "--data", Path.Combine(panel.DataRoot, "tiles"), "--out", run, "--preset", "tiny",
-                "--size", "16", "--steps", "200", "--batch", "4", "--warmup", "2", "--checkpoint-every", "100", "--sample-every", "100", "--threads", "1", "--plain");
-            var trainOutput = new System.Text.StringBuilder();
-            train.OutputDataReceived += (_, e) => trainOutput.AppendLine(e.Data);
-            train.ErrorDataReceived += (_, e) => trainOutput.AppendLine(e.Data);
-            train.BeginOutputReadLine();
-            train.BeginErrorReadLine();
-            try
-            {
-                await WatchTrainRun(panel, run, train, trainOutput);
-            }
-            finally
-            {
-                if (!train.HasExited)
-                {
-                    train.Kill(entireProcessTree: true);
-                }
-            }
+            using ChildProcess train = Start(panel.Root, "train", "--data", Path.Combine(panel.DataRoot, "tiles"), "--out", run, "--preset", "tiny",
+                "--size", "16", "--steps", "200", "--batch", "4", "--warmup", "2", "--checkpoint-every", "100", "--sample-every", "100", "--plain");
+            await WatchTrainRun(panel, run, train);
         }
 
-        private async Task WatchTrainRun(PanelFixture panel, string run, Process train, System.Text.StringBuilder trainOutput)
+        private async Task WatchTrainRun(PanelFixture panel, string run, ChildProcess train)
         {
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
             while (!Directory.Exists(run) && DateTime.UtcNow < deadline)
@@ -152,8 +119,8 @@ namespace LiveDiffusion.Editor.Tests.Panel
                 }
             }
 
-            Assert.True(train.WaitForExit(60_000));
-            Assert.True(train.ExitCode == 0, trainOutput.ToString());
+            (int code, string output) = train.WaitForExit(TimeSpan.FromSeconds(60));
+            Assert.True(code == 0, output);
             _output.WriteLine($"events: {string.Join(" ", names.GroupBy(n => n).Select(g => $"{g.Key}x{g.Count()}"))}; steps seen {steps.Min}..{steps.Max} ({steps.Count})");
 
             // `train` logs every 10th step; the panel showed each of them, and more than one update arrived while it ran.
@@ -166,28 +133,14 @@ namespace LiveDiffusion.Editor.Tests.Panel
             Assert.True(File.Exists(Path.Combine(run, "exports", "final", "unet", "config.json")));
         }
 
-        private static Process Start(string workingDirectory, params string[] args)
-        {
-            var start = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = workingDirectory,
-            };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "livediffusion.dll"));
-            foreach (string arg in args)
-            {
-                start.ArgumentList.Add(arg);
-            }
+        private static ChildProcess Start(string workingDirectory, params string[] args) =>
+            ChildProcess.StartDll("livediffusion.dll", args, start => start.WorkingDirectory = workingDirectory);
 
-            return Process.Start(start)!;
-        }
-
-        private static void Signal(Process process, string signal)
+        private static void Signal(ChildProcess process, string signal)
         {
-            using Process kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + signal, process.Id.ToString() }, UseShellExecute = false })!;
-            kill.WaitForExit();
+            using ChildProcess kill = ChildProcess.Start("kill", new[] { "-" + signal, process.Id.ToString() });
+            (int code, string output) = kill.WaitForExit(TimeSpan.FromSeconds(10));
+            Assert.True(code == 0, output);
         }
     }
 }

@@ -1,11 +1,11 @@
 using System;
-using System.Diagnostics;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using System.Threading.Tasks;
 using LiveDiffusion.Editor.Training;
 using LiveDiffusion.Models;
+using LiveDiffusion.Tests;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -34,7 +34,7 @@ namespace LiveDiffusion.Editor.Tests.Training
             long lastStep = 0;
             for (int kill = 0; kill < 3; kill++)
             {
-                using Process process = StartTraining(resume: kill > 0);
+                using ChildProcess process = StartTraining(resume: kill > 0);
                 // Wait for the run to get past its previous checkpoint, then kill it after a random delay.
                 var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
                 while (!process.HasExited && DateTime.UtcNow < deadline && (Checkpoint.List(checkpoints).LastOrDefault().Step <= lastStep))
@@ -44,12 +44,12 @@ namespace LiveDiffusion.Editor.Tests.Training
 
                 if (process.HasExited)
                 {
-                    Assert.Fail("training ended before it could be killed: " + process.StandardError.ReadToEnd());
+                    Assert.Fail("training ended before it could be killed: " + process.Output);
                 }
 
+                Assert.True(DateTime.UtcNow < deadline, "no checkpoint past step " + lastStep + " within 120 s: " + process.Output);
                 Thread.Sleep(random.Next(0, 150));
-                process.Kill(entireProcessTree: true); // SIGKILL on Linux: no handler runs
-                process.WaitForExit();
+                process.Kill(); // SIGKILL on Linux: no handler runs
 
                 var onDisk = Checkpoint.List(checkpoints);
                 Assert.NotEmpty(onDisk);
@@ -65,13 +65,12 @@ namespace LiveDiffusion.Editor.Tests.Training
                 lastStep = newest;
             }
 
-            using (Process final = StartTraining(resume: true))
+            using (ChildProcess final = StartTraining(resume: true))
             {
-                string stdout = final.StandardOutput.ReadToEnd();
-                Assert.True(final.WaitForExit(180_000), "the resumed run did not finish");
-                Assert.True(final.ExitCode == 0, stdout + final.StandardError.ReadToEnd());
-                Assert.Contains($"Resumed from", stdout);
-                Assert.Contains($"done at step {Steps}", stdout);
+                (int code, string output) = final.WaitForExit(TimeSpan.FromMinutes(3));
+                Assert.True(code == 0, output);
+                Assert.Contains($"Resumed from", final.Stdout);
+                Assert.Contains($"done at step {Steps}", final.Stdout);
             }
 
             Assert.Empty(Directory.GetFiles(checkpoints, "*.partial"));
@@ -81,19 +80,17 @@ namespace LiveDiffusion.Editor.Tests.Training
         }
 
         [Fact]
-        public async Task AWriteThatFailsMidRunNamesTheNewestWholeCheckpointAndHowToResume()
+        public void AWriteThatFailsMidRunNamesTheNewestWholeCheckpointAndHowToResume()
         {
             // The model folder's place is taken by a file, so the first checkpoint is written and then exporting
             // its EMA weights to <out>/model fails with an IOException, as a full disk would.
             Directory.CreateDirectory(_run);
             File.WriteAllText(Path.Combine(_run, "model"), "not a folder");
-            using Process process = StartTraining(resume: false, steps: 3);
-            Task<string> stdout = process.StandardOutput.ReadToEndAsync(); // drained beside stderr so neither pipe fills
-            string stderr = await process.StandardError.ReadToEndAsync();
-            await stdout;
-            Assert.True(process.WaitForExit(120_000), "the run did not stop");
+            using ChildProcess process = StartTraining(resume: false, steps: 3);
+            (int code, string output) = process.WaitForExit(TimeSpan.FromMinutes(2));
+            string stderr = process.Stderr;
 
-            Assert.Equal(1, process.ExitCode);
+            Assert.True(code == 1, output);
             Assert.Contains("error: training stopped:", stderr);
             Assert.Contains(Checkpoint.FileName(1), stderr);
             Assert.Contains("(step 1), is whole", stderr);
@@ -102,32 +99,19 @@ namespace LiveDiffusion.Editor.Tests.Training
             Assert.Equal(1, Checkpoint.Read(Checkpoint.List(Path.Combine(_run, "checkpoints")).Single().Path).Step);
         }
 
-        private Process StartTraining(bool resume, int steps = Steps)
+        private ChildProcess StartTraining(bool resume, int steps = Steps)
         {
-            string cli = Path.Combine(AppContext.BaseDirectory, "livediffusion.dll");
-            var start = new ProcessStartInfo("dotnet")
+            var arguments = new List<string>
             {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
+                "train", "--data", _data.Folder, "--out", _run, "--preset", "tiny", "--size", "16", "--class-conditional",
+                "--steps", steps.ToString(), "--batch", "4", "--checkpoint-every", "1", "--keep", "3", "--sample-every", "0", "--plain",
             };
-            foreach (string arg in new[]
-            {
-                cli, "train", "--data", _data.Folder, "--out", _run, "--preset", "tiny", "--size", "16", "--class-conditional",
-                "--steps", steps.ToString(), "--batch", "4", "--checkpoint-every", "1", "--keep", "3", "--sample-every", "0",
-                "--threads", "1", "--plain",
-            })
-            {
-                start.ArgumentList.Add(arg);
-            }
-
             if (resume)
             {
-                start.ArgumentList.Add("--resume");
-                start.ArgumentList.Add("latest");
+                arguments.AddRange(new[] { "--resume", "latest" });
             }
 
-            return Process.Start(start)!;
+            return ChildProcess.StartDll("livediffusion.dll", arguments);
         }
 
         public void Dispose()

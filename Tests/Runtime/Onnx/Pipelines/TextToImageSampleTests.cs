@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using LiveDiffusion.Imaging;
 using LiveDiffusion.Onnx.Tests.Fixtures;
@@ -20,16 +19,9 @@ namespace LiveDiffusion.Onnx.Tests.Pipelines
             try
             {
                 string folder = TinyStableDiffusion.Create(work, TinyUNetKind.TextToImage, optimumStyle: true);
-                var start = new ProcessStartInfo("dotnet") { WorkingDirectory = work, RedirectStandardOutput = true, RedirectStandardError = true };
-                foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "TextToImage.dll"), folder, "a lantern on a stone wall", "11", "3" })
-                {
-                    start.ArgumentList.Add(arg);
-                }
-
-                using Process process = Process.Start(start)!;
-                string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-                Assert.True(process.WaitForExit(120_000), "the sample did not finish");
-                Assert.True(process.ExitCode == 0, output);
+                using ChildProcess process = ChildProcess.StartDll("TextToImage.dll", new[] { folder, "a lantern on a stone wall", "11", "3" }, start => start.WorkingDirectory = work);
+                (int code, string output) = process.WaitForExit(TimeSpan.FromMinutes(2));
+                Assert.True(code == 0, output);
                 Assert.Contains("step 3/3", output, StringComparison.Ordinal);
                 string png = Path.Combine(work, "text-to-image-11.png");
                 IReadOnlyDictionary<string, string> text = PngTextChunks.Read(File.ReadAllBytes(png));
