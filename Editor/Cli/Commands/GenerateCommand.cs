@@ -21,6 +21,7 @@ namespace LiveDiffusion.Cli.Commands
     {
         private static int Reproduce(TextureGenerator generator, string recipePath, string outDir)
         {
+            GenerationRecipe recipe;
             TextureRequest request;
             try
             {
@@ -31,7 +32,7 @@ namespace LiveDiffusion.Cli.Commands
                     return 2;
                 }
 
-                GenerationRecipe recipe = GenerationRecipe.Parse(parameters);
+                recipe = GenerationRecipe.Parse(parameters);
                 request = TextureGenerator.RequestFromRecipe(recipe);
                 string? recipeModel = recipe["Model"];
                 string loaded = Path.GetFileName(generator.Model.Path.TrimEnd('/', '\\'));
@@ -46,8 +47,9 @@ namespace LiveDiffusion.Cli.Commands
                 return 2;
             }
 
-            GeneratedTextures result = generator.Generate(request);
-            string file = Path.Combine(outDir, $"{request.ClassName ?? "texture"}-{request.Seed}.png");
+            GeneratedTextures result = generator.Reproduce(recipe);
+            ulong seed = request.Seed + (ulong)TextureGenerator.BatchPosition(recipe);
+            string file = Path.Combine(outDir, $"{request.ClassName ?? "texture"}-{seed}.png");
             PngFile.Write(file, result.Images[0], new Dictionary<string, string> { ["parameters"] = result.Recipes[0] });
             Console.WriteLine($"reproduced {recipePath} as {file}");
             return 0;

@@ -162,13 +162,31 @@ namespace LiveDiffusion.Editor.Training
         /// Trains until <see cref="TrainingOptions.Steps"/> or cancellation (which stops after the current step and
         /// saves a checkpoint). <paramref name="resume"/> continues a run from its checkpoint.
         /// </summary>
+        /// <remarks>
+        /// <see cref="TrainingOptions.Threads"/> above 0 sets libtorch's thread count for the run and restores it
+        /// afterwards: the count is process-wide, and other work in the process (a panel, parallel tests) reads it too.
+        /// </remarks>
         public TrainingResult Run(Checkpoint? resume = null, CancellationToken cancellation = default)
         {
-            if (_options.Threads > 0)
+            if (_options.Threads <= 0)
             {
-                torch.set_num_threads(_options.Threads);
+                return RunSteps(resume, cancellation);
             }
 
+            int before = torch.get_num_threads();
+            torch.set_num_threads(_options.Threads);
+            try
+            {
+                return RunSteps(resume, cancellation);
+            }
+            finally
+            {
+                torch.set_num_threads(before);
+            }
+        }
+
+        private TrainingResult RunSteps(Checkpoint? resume, CancellationToken cancellation)
+        {
             Directory.CreateDirectory(OutputFolder);
             int cleaned = AtomicFile.CleanUp(CheckpointFolder);
             if (cleaned > 0)
@@ -393,7 +411,9 @@ namespace LiveDiffusion.Editor.Training
             }
 
             TimeSpan total = TimeSpan.FromSeconds(elapsedBefore + clock.Elapsed.TotalSeconds);
-            if (cancelled && step > 0 && (lastCheckpoint == null || Checkpoint.List(CheckpointFolder).LastOrDefault().Step != step))
+            // A stopped run, and a run whose last step was skipped as non-finite (the loop saves only after a finite one),
+            // end with a checkpoint of where they are.
+            if ((cancelled || step == _options.Steps) && step > 0 && (lastCheckpoint == null || Checkpoint.List(CheckpointFolder).LastOrDefault().Step != step))
             {
                 lastCheckpoint = Save(step, model, ema, optimizer, lrScale, optionsJson, smoothed, total, _schedulerConfig);
             }

@@ -14,6 +14,15 @@ namespace LiveDiffusion.Pipelines
     /// </summary>
     public sealed class TextureGenerator : IDisposable
     {
+        /// <summary>Recipe setting: how many textures were generated together (written when more than one).</summary>
+        public const string BatchSizeSetting = "Batch size";
+
+        /// <summary>Recipe setting: the texture's 0-based place in its batch (written with <see cref="BatchSizeSetting"/>).</summary>
+        public const string BatchPositionSetting = "Batch pos";
+
+        /// <summary>The largest batch a recipe may ask to regenerate (a bound on untrusted recipe text).</summary>
+        public const int MaxRecipeBatch = 4096;
+
         private readonly IDenoiser _denoiser;
         private readonly IDenoiser? _guide;
         private readonly ModelFolder _folder;
@@ -81,17 +90,36 @@ namespace LiveDiffusion.Pipelines
             for (int i = 0; i < result.Batch; i++)
             {
                 images[i] = ImageConversion.ToImage(result, i);
-                recipes[i] = Recipe(request, SchedulerRegistry.NameOf(config), request.Seed + (ulong)i, result.Width, result.Height);
+                recipes[i] = Recipe(request, SchedulerRegistry.NameOf(config), request.Seed + (ulong)i, result.Width, result.Height, i);
             }
 
             return new GeneratedTextures(images, recipes, result);
         }
 
+        /// <summary>
+        /// Generates again the one texture <paramref name="recipe"/> describes. A texture made in a batch of several is
+        /// made again in that same batch (its recipe records <c>Batch size</c> and <c>Batch pos</c>) and picked from it,
+        /// since a backend's arithmetic may depend on the batch it runs in (libtorch's convolutions do on some CPUs): the
+        /// result is the original bit for bit on the same machine with the same backend and thread count, at the cost of
+        /// computing the whole batch. <paramref name="onStep"/> sees that batch's steps.
+        /// </summary>
+        /// <exception cref="FormatException">The recipe lacks a seed or has malformed values; the message names the setting.</exception>
+        public GeneratedTextures Reproduce(GenerationRecipe recipe, Action<DenoisingStep>? onStep = null, CancellationToken cancellation = default)
+        {
+            TextureRequest request = RequestFromRecipe(recipe);
+            int position = BatchPosition(recipe);
+            GeneratedTextures batch = Generate(request, onStep, cancellation);
+            TensorBuffer raw = batch.Raw;
+            var one = new TensorBuffer(1, raw.Channels, raw.Height, raw.Width);
+            raw.Item(position).CopyTo(one.Span);
+            return new GeneratedTextures(new[] { batch.Images[position] }, new[] { batch.Recipes[position] }, one);
+        }
+
         /// <summary>The recipe of one texture in the widely used <c>parameters</c> text form (see <see cref="GenerationRecipe"/>).</summary>
         public string Recipe(TextureRequest request, ulong seed, int width, int height) =>
-            Recipe(request, SchedulerRegistry.NameOf(SchedulerRegistry.Configure(_folder.Scheduler, request.Scheduler)), seed, width, height);
+            Recipe(request, SchedulerRegistry.NameOf(SchedulerRegistry.Configure(_folder.Scheduler, request.Scheduler)), seed, width, height, (int)(seed - request.Seed));
 
-        private string Recipe(TextureRequest request, string sampler, ulong seed, int width, int height)
+        private string Recipe(TextureRequest request, string sampler, ulong seed, int width, int height, int position)
         {
             var settings = new List<KeyValuePair<string, string>>
             {
@@ -114,14 +142,31 @@ namespace LiveDiffusion.Pipelines
             settings.Add(Setting("Model", System.IO.Path.GetFileName(_folder.Path.TrimEnd('/', '\\'))));
             settings.Add(Setting("Class", request.ClassName ?? "none"));
             settings.Add(Setting("Tileable", _denoiser.Info.Tileable ? "yes" : request.TileByRolling ? "rolled" : "no"));
+            if (request.Count > 1)
+            {
+                settings.Add(Setting(BatchSizeSetting, request.Count.ToString(CultureInfo.InvariantCulture)));
+                settings.Add(Setting(BatchPositionSetting, position.ToString(CultureInfo.InvariantCulture)));
+            }
+
             return new GenerationRecipe(request.ClassName ?? "texture", null, settings).Format();
         }
 
-        /// <summary>The request that reproduces the image a recipe describes (seed, steps, sampler, guidance, size, class).</summary>
+        /// <summary>
+        /// The request that generates the batch the image a recipe describes was part of (seed, steps, sampler, guidance,
+        /// size, class, and the batch's size and first seed); <see cref="BatchPosition"/> is the image's place in it, and
+        /// <see cref="Reproduce"/> does both. A recipe without batch settings describes an image generated alone.
+        /// </summary>
         /// <exception cref="FormatException">The recipe lacks a seed or has malformed values; the message names the setting.</exception>
         public static TextureRequest RequestFromRecipe(GenerationRecipe recipe)
         {
             long seed = recipe.GetInteger("Seed") ?? throw new FormatException("The recipe has no Seed; it cannot be reproduced.");
+            int position = BatchPosition(recipe);
+            int count = (int)(recipe.GetInteger(BatchSizeSetting) ?? 1);
+            if (seed < position)
+            {
+                throw new FormatException($"Recipe Seed {seed} with {BatchPositionSetting} {position}: the batch would start before seed 0.");
+            }
+
             string? cls = recipe["Class"];
             (int Width, int Height)? size = recipe.GetSize();
             if (size.HasValue && size.Value.Width != size.Value.Height)
@@ -131,8 +176,8 @@ namespace LiveDiffusion.Pipelines
 
             return new TextureRequest
             {
-                Count = 1,
-                Seed = (ulong)seed,
+                Count = count,
+                Seed = (ulong)(seed - position),
                 ClassName = cls == null || cls == "none" ? null : cls,
                 Size = size?.Width ?? 0,
                 Steps = (int)(recipe.GetInteger("Steps") ?? TextureRequest.DefaultSteps),
@@ -142,6 +187,32 @@ namespace LiveDiffusion.Pipelines
                 GuidanceInterval = recipe["Guidance interval"] is { } interval ? GuidanceIntervals.Parse(interval) : null,
                 TileByRolling = string.Equals(recipe["Tileable"], "rolled", StringComparison.OrdinalIgnoreCase),
             };
+        }
+
+        /// <summary>
+        /// The image's place (0-based) in the batch its recipe says it was generated in; 0 for an image generated alone.
+        /// </summary>
+        /// <exception cref="FormatException"><c>Batch size</c> and <c>Batch pos</c> are not both present, or out of range.</exception>
+        public static int BatchPosition(GenerationRecipe recipe)
+        {
+            long? size = recipe.GetInteger(BatchSizeSetting);
+            long? position = recipe.GetInteger(BatchPositionSetting);
+            if (size == null && position == null)
+            {
+                return 0;
+            }
+
+            if (size == null || position == null)
+            {
+                throw new FormatException($"The recipe has {(size == null ? BatchPositionSetting : BatchSizeSetting)} without {(size == null ? BatchSizeSetting : BatchPositionSetting)}; both place an image in its batch.");
+            }
+
+            if (size < 1 || size > MaxRecipeBatch || position < 0 || position >= size)
+            {
+                throw new FormatException($"Recipe {BatchSizeSetting} {size} and {BatchPositionSetting} {position}: expected a size of 1 to {MaxRecipeBatch} and a position below it.");
+            }
+
+            return (int)position.Value;
         }
 
         private static KeyValuePair<string, string> Setting(string key, string value) => new KeyValuePair<string, string>(key, value);

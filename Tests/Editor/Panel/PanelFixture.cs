@@ -53,7 +53,6 @@ namespace LiveDiffusion.Editor.Tests.Panel
                 RunsFolder = Path.Combine(root, "runs"),
                 DataRoot = Path.Combine(root, "data"),
                 Port = 0,
-                Threads = 1,
             });
             return new PanelFixture(root, data, server);
         }

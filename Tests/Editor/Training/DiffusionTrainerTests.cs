@@ -18,20 +18,20 @@ namespace LiveDiffusion.Editor.Tests.Training
         private readonly TinyDataset _data = new TinyDataset();
         private readonly string _runs = Path.Combine(Path.GetTempPath(), "ld-runs-" + Guid.NewGuid().ToString("N"));
 
-        private static TrainingOptions Options(int steps, int checkpointEvery = 3, int sampleEvery = 0, ulong seed = 99, PredictionType prediction = PredictionType.Epsilon, double? minSnrFloor = null) => new TrainingOptions
+        private static TrainingOptions Options(int steps, int checkpointEvery = 3, int sampleEvery = 0, ulong seed = 99, PredictionType prediction = PredictionType.Epsilon, double? minSnrFloor = null, int batch = 4, double learningRate = 1e-3, int threads = 0) => new TrainingOptions
         {
             PredictionType = prediction,
             MinSnrFloor = minSnrFloor,
             Steps = steps,
-            BatchSize = 4,
-            LearningRate = 1e-3,
+            BatchSize = batch,
+            LearningRate = learningRate,
+            Threads = threads,
             WarmupSteps = 2,
             CheckpointEvery = checkpointEvery,
             SampleEvery = sampleEvery,
             SampleCount = 4,
             SampleSteps = 4,
             LogEvery = 1,
-            Threads = 1,
             Seed = seed,
             Data = new DatasetOptions { Size = 16, ClassConditional = true },
         };
@@ -154,6 +154,52 @@ namespace LiveDiffusion.Editor.Tests.Training
         }
 
         [Fact]
+        public void ARunWhoseLastStepIsNonFiniteStillEndsWithACheckpoint()
+        {
+            // The step that would have saved is skipped: the run still ends with a checkpoint of its last step.
+            ImageFolderDataset d = Dataset();
+            var trainer = new DiffusionTrainer(d, Config(d), Options(2, checkpointEvery: 2), Path.Combine(_runs, "last-skipped"));
+            trainer.PoisonLoss = step => step == 2;
+            TrainingResult result = trainer.Run();
+            Assert.Equal((2L, 1L), (result.Step, result.NonFiniteSkipped));
+            Assert.Equal(2, Checkpoint.Latest(trainer.CheckpointFolder)?.Step);
+        }
+
+        [Fact]
+        public void TrainsWithLibtorchsDefaultThreadCountWithFiniteLossesAndWeights()
+        {
+            // The default users get (--threads 0): libtorch's own thread count, with attention (the small preset).
+            ImageFolderDataset d = Dataset();
+            UNet2DConfig config = ModelPresets.Create("small", 16, 3, PaddingMode.Circular, d.ClassNames);
+            TrainingOptions options = Options(6, checkpointEvery: 6, batch: 8, learningRate: 1e-4);
+            var trainer = new DiffusionTrainer(d, config, options, Path.Combine(_runs, "default-threads"));
+            var losses = new List<double>();
+            trainer.StepCompleted += s => losses.Add(s.Loss);
+            TrainingResult result = trainer.Run();
+
+            Assert.Equal(0, result.NonFiniteSkipped);
+            Assert.Equal(6, losses.Count);
+            Assert.All(losses, l => Assert.True(double.IsFinite(l) && l > 0, $"loss {l}"));
+            Checkpoint last = Checkpoint.Latest(trainer.CheckpointFolder)!;
+            using var ema = new UNet2D(last.UNetConfig);
+            last.RestoreEma(ema);
+            Assert.All(ema.parameters(), p => Assert.True(p.isfinite().all().item<bool>()));
+        }
+
+        [Fact]
+        public void AThreadCountForTheRunIsRestoredAfterIt()
+        {
+            ImageFolderDataset d = Dataset();
+            int before = torch.get_num_threads();
+            int asked = before == 1 ? 2 : 1;
+            int during = 0;
+            var trainer = new DiffusionTrainer(d, Config(d), Options(1, checkpointEvery: 1, threads: asked), Path.Combine(_runs, "threads"));
+            trainer.StepCompleted += _ => during = torch.get_num_threads();
+            trainer.Run();
+            Assert.Equal((asked, before), (during, torch.get_num_threads()));
+        }
+
+        [Fact]
         public void CancellationStopsAfterTheCurrentStepAndSaves()
         {
             ImageFolderDataset d = Dataset();
@@ -215,7 +261,10 @@ namespace LiveDiffusion.Editor.Tests.Training
             ImageFolderDataset d = Dataset();
             string run = Path.Combine(_runs, "mismatch");
             new DiffusionTrainer(d, Config(d), Options(2, checkpointEvery: 2), run).Run();
-            Checkpoint checkpoint = Checkpoint.Latest(Path.Combine(run, "checkpoints"))!;
+            // Without a checkpoint, Run(null) below would start afresh and refuse nothing.
+            Checkpoint? checkpoint = Checkpoint.Latest(Path.Combine(run, "checkpoints"));
+            Assert.NotNull(checkpoint);
+            Assert.Equal(2, checkpoint!.Step);
             UNet2DConfig other = ModelPresets.Create("tiny", 16, 3, PaddingMode.Zeros, d.ClassNames);
             var error = Assert.Throws<InvalidDataException>(() => new DiffusionTrainer(d, other, Options(4), run).Run(checkpoint));
             Assert.Contains("different model configuration", error.Message);

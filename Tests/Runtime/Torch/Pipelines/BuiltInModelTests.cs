@@ -23,10 +23,35 @@ namespace LiveDiffusion.Torch.Tests.Pipelines
             // Not a flat colour: a texture has structure.
             Assert.True(batch.Images[0].Pixels.Distinct().Count() > 40);
 
-            TextureRequest request = TextureGenerator.RequestFromRecipe(GenerationRecipe.Parse(batch.Recipes[1]));
-            Assert.Equal(4UL, request.Seed);
-            GeneratedTextures single = generator.Generate(request);
-            Assert.Equal(batch.Images[1].Pixels, single.Images[0].Pixels);
+            GeneratedTextures again = generator.Reproduce(GenerationRecipe.Parse(batch.Recipes[1]));
+            Assert.Equal(batch.Images[1].Pixels, again.Images[0].Pixels);
+            Assert.Equal(batch.Recipes[1], again.Recipes[0]);
+        }
+
+        [Fact]
+        public void EveryTextureOfABatchIsReproducedBitForBitFromItsRecipeAlone()
+        {
+            // Exact, with no tolerance: the recipe places each texture in its batch, and reproducing reruns that batch.
+            using TextureGenerator generator = TorchTextureGenerator.Load();
+            foreach (int count in new[] { 2, 5 })
+            {
+                GeneratedTextures batch = generator.Generate(new TextureRequest { Count = count, Seed = 20, ClassName = "wall", Steps = 4 });
+                for (int i = 0; i < count; i++)
+                {
+                    GenerationRecipe recipe = GenerationRecipe.Parse(batch.Recipes[i]);
+                    Assert.Equal((count, i), ((int)recipe.GetInteger(TextureGenerator.BatchSizeSetting)!.Value, TextureGenerator.BatchPosition(recipe)));
+                    TextureRequest request = TextureGenerator.RequestFromRecipe(recipe);
+                    Assert.Equal((count, 20UL), (request.Count, request.Seed));
+                    GeneratedTextures again = generator.Reproduce(recipe);
+                    Assert.Equal(batch.Images[i].Pixels, again.Images[0].Pixels);
+                    Assert.Equal(batch.Raw.Item(i).ToArray(), again.Raw.Item(0).ToArray());
+                }
+            }
+
+            // A texture generated alone says nothing of a batch, and is generated alone again.
+            GeneratedTextures alone = generator.Generate(new TextureRequest { Count = 1, Seed = 21, ClassName = "wall", Steps = 4 });
+            Assert.DoesNotContain(TextureGenerator.BatchSizeSetting, alone.Recipes[0]);
+            Assert.Equal(alone.Images[0].Pixels, generator.Reproduce(GenerationRecipe.Parse(alone.Recipes[0])).Images[0].Pixels);
         }
 
         [Fact]
@@ -41,7 +66,7 @@ namespace LiveDiffusion.Torch.Tests.Pipelines
             var guided = new TextureRequest { Count = 2, Seed = 8, ClassName = "wall", Steps = 6, AutoguidanceScale = generator.RecommendedAutoguidanceScale };
             GeneratedTextures batch = generator.Generate(guided);
             Assert.Contains("Autoguidance: " + generator.RecommendedAutoguidanceScale.ToString("R", System.Globalization.CultureInfo.InvariantCulture), batch.Recipes[0]);
-            GeneratedTextures single = generator.Generate(TextureGenerator.RequestFromRecipe(GenerationRecipe.Parse(batch.Recipes[1])));
+            GeneratedTextures single = generator.Reproduce(GenerationRecipe.Parse(batch.Recipes[1]));
             Assert.Equal(batch.Images[1].Pixels, single.Images[0].Pixels);
 
             // The guide changes what is generated.
