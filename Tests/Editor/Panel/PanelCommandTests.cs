@@ -30,7 +30,7 @@ namespace LiveDiffusion.Editor.Tests.Panel
             using ChildProcess panel = Start(root, "panel", "--runs", Path.Combine(root, "runs"), "--data-root", root, "--port", "0");
             try
             {
-                string line = await panel.WaitForLineAsync(l => l.Contains("http://", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+                string line = await panel.WaitForLineAsync(l => l.Contains("http://", StringComparison.Ordinal) && l.Contains("?token=", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
                 Match url = Regex.Match(line, @"(http://127\.0\.0\.1:\d+/)\?token=([A-Za-z0-9_-]{43})");
                 Assert.True(url.Success, line);
                 using var http = new HttpClient { BaseAddress = new Uri(url.Groups[1].Value) };
