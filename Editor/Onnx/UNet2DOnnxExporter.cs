@@ -158,6 +158,13 @@ namespace LiveDiffusion.Editor.Onnx
             folder.GuideUNet ?? throw new ModelConfigException($"{folder.Path} has no {ModelFolder.GuideComponent} (model_index.json names none)."),
             folder.GuideUNetFolder);
 
+        /// <summary>
+        /// The folder's UNet (or, with <paramref name="guide"/>, its guide UNet) as ONNX bytes, built in memory: the
+        /// <c>LiveDiffusion.Onnx.UNetOnnxExport</c> that <c>OnnxTextureGenerator.Load</c> takes.
+        /// </summary>
+        /// <exception cref="ModelConfigException">The weights are missing, or do not match the configuration.</exception>
+        public static byte[] InMemory(ModelFolder folder, bool guide) => (guide ? BuildGuide(folder) : Build(folder)).ToBytes();
+
         private static OnnxGraphBuilder Build(UNet2DConfig config, string unetFolder)
         {
             string weights = Path.Combine(unetFolder, WeightsFileName);

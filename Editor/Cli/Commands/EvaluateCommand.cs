@@ -175,8 +175,9 @@ namespace LiveDiffusion.Cli.Commands
                 guideUNetFolder = folder.GuideUNetFolder;
             }
 
-            (float cfgScale, float autoScale, (float Low, float High)? interval) = ModelBackends.ResolveGuidance(
+            GuidanceChoice choice = GuidanceChoice.Resolve(
                 guidance, autoguidance, guidanceInterval, guideUNetFolder != null, guidePath != null ? 1f : folder.AutoguidanceScale, guidePath != null ? null : folder.AutoguidanceInterval, 1f, folder.Path);
+            (float cfgScale, float autoScale, (float Low, float High)? interval) = (choice.ClassifierFreeScale, choice.AutoguidanceScale, choice.Interval);
             if (guidePath != null && autoScale == 1f)
             {
                 throw new ArgumentException("--guide-model is used only by autoguidance: give --autoguidance <scale> too.");

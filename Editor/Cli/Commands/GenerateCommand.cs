@@ -238,9 +238,8 @@ namespace LiveDiffusion.Cli.Commands
                     (float Low, float High)? interval;
                     try
                     {
-                        (cfgScale, autoScale, interval) = ModelBackends.ResolveGuidance(
-                            parse.GetValue(common.Guidance), parse.GetValue(autoguidance), parse.GetValue(guidanceInterval), generator.Guide != null,
-                            generator.RecommendedAutoguidanceScale, generator.RecommendedGuidanceInterval, 1.5f, generator.Model.Path);
+                        GuidanceChoice guidance = GuidanceChoice.Resolve(parse.GetValue(common.Guidance), parse.GetValue(autoguidance), parse.GetValue(guidanceInterval), generator, 1.5f);
+                        (cfgScale, autoScale, interval) = (guidance.ClassifierFreeScale, guidance.AutoguidanceScale, guidance.Interval);
                     }
                     catch (ArgumentException e)
                     {
@@ -282,37 +281,27 @@ namespace LiveDiffusion.Cli.Commands
                     Action<DenoisingStep>? onStep = session == null ? null : session.Channel.Publish;
                     try
                     {
-                        for (int c = 0; c < classes.Count; c++)
+                        var all = new TextureRequest
                         {
-                            int share = (n / classes.Count) + (c < n % classes.Count ? 1 : 0);
-                            if (share == 0)
-                            {
-                                continue;
-                            }
-
-                            var request = new TextureRequest
-                            {
-                                Count = share,
-                                Seed = s,
-                                ClassName = classes[c],
-                                Size = parse.GetValue(common.Size),
-                                Steps = steps,
-                                Scheduler = scheduler,
-                                GuidanceScale = cfgScale,
-                                AutoguidanceScale = autoScale,
-                                GuidanceInterval = interval,
-                                TileByRolling = rolled,
-                            };
+                            Seed = s,
+                            Size = parse.GetValue(common.Size),
+                            Steps = steps,
+                            Scheduler = scheduler,
+                            GuidanceScale = cfgScale,
+                            AutoguidanceScale = autoScale,
+                            GuidanceInterval = interval,
+                            TileByRolling = rolled,
+                        };
+                        foreach (TextureRequest request in all.ShareOver(classes, n))
+                        {
                             GeneratedTextures result = generator.Generate(request, onStep, token);
                             for (int i = 0; i < result.Images.Count; i++)
                             {
-                                string file = Path.Combine(outDir, $"{classes[c] ?? "texture"}-{s + (ulong)i}.png");
+                                string file = Path.Combine(outDir, $"{request.ClassName ?? "texture"}-{request.Seed + (ulong)i}.png");
                                 PngFile.Write(file, result.Images[i], new Dictionary<string, string> { ["parameters"] = result.Recipes[i] });
                                 images.Add(result.Images[i]);
                                 written.Add(file);
                             }
-
-                            s += (ulong)share;
                         }
                     }
                     catch (OperationCanceledException)

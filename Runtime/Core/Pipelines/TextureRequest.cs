@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+
 namespace LiveDiffusion.Pipelines
 {
     /// <summary>What to generate with a <see cref="TextureGenerator"/>.</summary>
@@ -48,5 +51,53 @@ namespace LiveDiffusion.Pipelines
 
         /// <summary>Seamless output from a model without circular padding, by rolling the latents every step (see <see cref="GenerationOptions.TileByRolling"/>).</summary>
         public bool TileByRolling { get; init; }
+
+        /// <summary>
+        /// Shares <paramref name="count"/> textures over <paramref name="classes"/> (null entries: no class) as evenly as
+        /// possible, the first classes taking one more where it does not divide, with consecutive seeds from
+        /// <see cref="Seed"/>: the i-th texture overall uses Seed + i. One request per class that gets any, each otherwise
+        /// this one.
+        /// </summary>
+        /// <exception cref="ArgumentException"><paramref name="count"/> is below 1 or <paramref name="classes"/> is empty.</exception>
+        public IReadOnlyList<TextureRequest> ShareOver(IReadOnlyList<string?> classes, int count)
+        {
+            if (classes == null || classes.Count == 0)
+            {
+                throw new ArgumentException("Give at least one class (null for none).", nameof(classes));
+            }
+
+            if (count < 1)
+            {
+                throw new ArgumentException($"Count is {count}; generate at least one texture.", nameof(count));
+            }
+
+            var requests = new List<TextureRequest>(classes.Count);
+            ulong seed = Seed;
+            for (int c = 0; c < classes.Count; c++)
+            {
+                int share = (count / classes.Count) + (c < count % classes.Count ? 1 : 0);
+                if (share > 0)
+                {
+                    requests.Add(With(classes[c], share, seed));
+                    seed += (ulong)share;
+                }
+            }
+
+            return requests;
+        }
+
+        private TextureRequest With(string? className, int count, ulong seed) => new TextureRequest
+        {
+            Count = count,
+            Seed = seed,
+            ClassName = className,
+            Size = Size,
+            Steps = Steps,
+            Scheduler = Scheduler,
+            GuidanceScale = GuidanceScale,
+            AutoguidanceScale = AutoguidanceScale,
+            GuidanceInterval = GuidanceInterval,
+            TileByRolling = TileByRolling,
+        };
     }
 }
