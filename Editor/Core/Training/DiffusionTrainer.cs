@@ -196,230 +196,155 @@ namespace LiveDiffusion.Editor.Training
 
             string optionsJson = JsonSerializer.Serialize(_options, OptionsJson);
             WarnAboutUntrainedTimesteps();
-
             torch.manual_seed((long)(_options.Seed & 0x7FFFFFFF));
-            using var model = new UNet2D(_config);
-            using var ema = new UNet2D(_config);
-            model.train();
-            ema.eval();
-            var named = model.named_parameters().Select(p => (p.name, p.parameter)).ToArray();
-            Parameter[] parameters = named.Select(p => p.parameter).ToArray();
-            using var optimizer = new AdamW(named, _options.Beta1, _options.Beta2, _options.Epsilon, _options.WeightDecay);
-            var average = new ExponentialMovingAverage(model, ema, _options.EmaMaxDecay, _options.EmaPower);
-
-            long step = 0;
-            double lrScale = 1.0;
-            double elapsedBefore = 0;
-            string? lastCheckpoint = null;
+            using var networks = new Networks(_config, _options);
+            var run = new RunState(optionsJson);
             if (resume != null)
             {
                 CheckCompatible(resume);
-                resume.Restore(model, ema, optimizer);
-                step = resume.Step;
-                lrScale = resume.LearningRateScale;
-                elapsedBefore = resume.ElapsedSeconds;
-                lastCheckpoint = resume.Path;
-                Say($"Resumed from {resume.Path} at step {step}.");
+                resume.Restore(networks.Model, networks.Ema, networks.Optimizer);
+                (run.Step, run.LearningRateScale, run.ElapsedBefore, run.LastCheckpoint) = (resume.Step, resume.LearningRateScale, resume.ElapsedSeconds, resume.Path);
+                Say($"Resumed from {resume.Path} at step {run.Step}.");
             }
 
-            WriteRunInfo(optionsJson, model.ParameterCount);
-            using Tensor alphas = tensor(_alphasCumprod);
-            using Tensor lossWeights = tensor(_lossWeights);
-            int size = _config.SampleSize;
-            int channels = _config.InChannels;
-            int batch = _options.BatchSize;
-            var batchPixels = new float[batch * channels * size * size];
-            var batchLabels = new long[batch];
-            var indices = new int[batch];
-            int? nullClass = _config.UnconditionalClass;
-
-            var clock = Stopwatch.StartNew();
-            double smoothed = double.NaN;
-            double lastLoss = double.NaN;
-            double imagesPerSecond = 0;
-            long nonFinite = 0;
-            int consecutiveNonFinite = 0;
-            int rollbacks = 0;
-            bool cancelled = false;
+            WriteRunInfo(optionsJson, networks.Model.ParameterCount);
+            using var trainingStep = new TrainingStep(_data, _config, _options, _alphasCumprod, _lossWeights) { PoisonLoss = PoisonLoss };
             using var log = new StreamWriter(new FileStream(Path.Combine(OutputFolder, "train_log.jsonl"), FileMode.Append, FileAccess.Write, FileShare.Read));
-
-            while (step < _options.Steps)
+            run.Clock.Restart();
+            bool cancelled = false;
+            while (run.Step < _options.Steps)
             {
-                if (cancellation.IsCancellationRequested)
+                if (cancellation.IsCancellationRequested || !WaitWhilePaused(networks, run, cancellation))
                 {
                     cancelled = true;
                     break;
                 }
 
-                if (!_running.IsSet)
+                long started = run.Clock.ElapsedTicks;
+                long current = run.Step + 1;
+                double lr = LearningRate(current) * run.LearningRateScale;
+                (double loss, double gradNorm) = trainingStep.Run(current, networks.Model, networks.Optimizer, networks.Parameters, lr);
+                if (!double.IsFinite(loss))
                 {
-                    Say($"Paused at step {step}.");
-                    while (WaitHandle.WaitAny(new[] { _running.WaitHandle, cancellation.WaitHandle, _saveSignal }) == 2)
-                    {
-                        if (Interlocked.Exchange(ref _saveRequested, 0) == 1 && step > 0)
-                        {
-                            lastCheckpoint = Save(step, model, ema, optimizer, lrScale, optionsJson, smoothed, TimeSpan.FromSeconds(elapsedBefore + clock.Elapsed.TotalSeconds), _schedulerConfig);
-                        }
-                    }
-
-                    if (cancellation.IsCancellationRequested)
-                    {
-                        cancelled = true;
-                        break;
-                    }
-
-                    Say($"Resumed at step {step}.");
-                }
-
-                long started = clock.ElapsedTicks;
-                long current = step + 1;
-                var random = new NoiseGenerator(Mix(_options.Seed, (ulong)current));
-                // The step's noise and timesteps come from a generator of its own, not libtorch's global one: anything
-                // else in the process that seeds or draws from that (another model, a preview) would change the run.
-                using var stepGenerator = new torch.Generator(Mix(_options.Seed ^ 0xD1B54A32D192ED03UL, (ulong)current) & 0x7FFFFFFFFFFFFFFFUL);
-                for (int i = 0; i < batch; i++)
-                {
-                    indices[i] = (int)(random.NextUInt64() % (ulong)_data.Count);
-                }
-
-                _data.FillBatch(indices, random, batchPixels, batchLabels);
-                if (nullClass.HasValue)
-                {
-                    for (int i = 0; i < batch; i++)
-                    {
-                        if (random.NextDouble() < _options.LabelDropout)
-                        {
-                            batchLabels[i] = nullClass.Value;
-                        }
-                    }
-                }
-
-                double lossValue;
-                double gradNorm = 0;
-                double lr = LearningRate(current) * lrScale;
-                using (var scope = NewDisposeScope())
-                {
-                    Tensor x0 = tensor(batchPixels, new long[] { batch, channels, size, size });
-                    Tensor labels = tensor(batchLabels);
-                    Tensor noise = randn(x0.shape, generator: stepGenerator);
-                    Tensor t = randint(0, _options.TrainTimesteps, new long[] { batch }, dtype: ScalarType.Int64, generator: stepGenerator);
-                    Tensor ab = alphas.index_select(0, t).view(batch, 1, 1, 1);
-                    Tensor sqrtAb = ab.sqrt();
-                    Tensor sqrtOneMinus = ab.Affine(-1, 1).sqrt();
-                    Tensor noisy = (sqrtAb * x0).Plus(sqrtOneMinus * noise);
-                    Tensor target = _options.PredictionType switch
-                    {
-                        PredictionType.VPrediction => (sqrtAb * noise) - (sqrtOneMinus * x0),
-                        PredictionType.Sample => x0,
-                        _ => noise,
-                    };
-
-                    Tensor prediction = model.forward(noisy, t.to_type(ScalarType.Float32), _config.IsClassConditional ? labels : null);
-                    Tensor perSample = (prediction - target).Squared().mean(new long[] { 1, 2, 3 });
-                    if (_options.MinSnrGamma > 0)
-                    {
-                        perSample = perSample * lossWeights.index_select(0, t);
-                    }
-
-                    Tensor loss = perSample.mean();
-                    lossValue = loss.item<float>();
-                    if (PoisonLoss?.Invoke(current) == true)
-                    {
-                        lossValue = double.NaN;
-                    }
-
-                    if (double.IsFinite(lossValue))
-                    {
-                        optimizer.ZeroGrad();
-                        loss.backward();
-                        if (_options.GradientClip > 0)
-                        {
-                            gradNorm = nn.utils.clip_grad_norm_(parameters, _options.GradientClip);
-                        }
-
-                        optimizer.Step(lr);
-                    }
-                }
-
-                if (!double.IsFinite(lossValue))
-                {
-                    nonFinite++;
-                    consecutiveNonFinite++;
-                    optimizer.ZeroGrad();
-                    Say($"Step {current}: non-finite loss, step skipped ({nonFinite} so far).");
-                    if (consecutiveNonFinite >= _options.NanRollbackAfter)
-                    {
-                        Checkpoint? last = lastCheckpoint == null ? null : Checkpoint.Read(lastCheckpoint);
-                        if (last == null)
-                        {
-                            throw new InvalidOperationException($"Training diverged (non-finite loss {consecutiveNonFinite} steps in a row) before the first checkpoint. Lower --lr (now {_options.LearningRate}).");
-                        }
-
-                        last.Restore(model, ema, optimizer);
-                        step = last.Step;
-                        lrScale = last.LearningRateScale * 0.5;
-                        rollbacks++;
-                        consecutiveNonFinite = 0;
-                        Say($"Rolled back to {last.Path} (step {step}); learning rate now x{lrScale}.");
-                        continue;
-                    }
-
-                    step = current;
+                    SkipOrRollBack(networks, run, current);
                     continue;
                 }
 
-                consecutiveNonFinite = 0;
-                average.Update(optimizer.StepCount);
-                step = current;
-                lastLoss = lossValue;
-                smoothed = double.IsNaN(smoothed) ? lossValue : (0.98 * smoothed) + (0.02 * lossValue);
-                double seconds = (clock.ElapsedTicks - started) / (double)Stopwatch.Frequency;
-                double rate = batch / Math.Max(seconds, 1e-9);
-                imagesPerSecond = imagesPerSecond == 0 ? rate : (0.9 * imagesPerSecond) + (0.1 * rate);
-                TimeSpan elapsed = TimeSpan.FromSeconds(elapsedBefore + clock.Elapsed.TotalSeconds);
-                TimeSpan remaining = TimeSpan.FromSeconds((_options.Steps - step) * batch / Math.Max(imagesPerSecond, 1e-9));
-                var status = new TrainingStatus(step, _options.Steps, lossValue, smoothed, lr, imagesPerSecond, elapsed, remaining, nonFinite, gradNorm);
-                StepCompleted?.Invoke(status);
-                EmaUpdated?.Invoke(step, ema);
-
-                if (step % _options.LogEvery == 0 || step == _options.Steps)
-                {
-                    log.WriteLine(new JsonObject
-                    {
-                        ["step"] = step,
-                        ["loss"] = Round(lossValue),
-                        ["loss_smoothed"] = Round(smoothed),
-                        ["lr"] = lr,
-                        ["grad_norm"] = Round(gradNorm),
-                        ["images_per_s"] = Math.Round(imagesPerSecond, 2),
-                        ["elapsed_s"] = Math.Round(elapsed.TotalSeconds, 1),
-                        ["non_finite_skipped"] = nonFinite,
-                    }.ToJsonString());
-                    log.Flush();
-                }
-
+                run.ConsecutiveNonFinite = 0;
+                networks.Average.Update(networks.Optimizer.StepCount);
+                run.Step = current;
+                Report(networks, run, loss, gradNorm, lr, started, log);
                 bool saveNow = Interlocked.Exchange(ref _saveRequested, 0) == 1;
-                if (step % _options.CheckpointEvery == 0 || step == _options.Steps || saveNow)
+                if (run.Step % _options.CheckpointEvery == 0 || run.Step == _options.Steps || saveNow)
                 {
-                    lastCheckpoint = Save(step, model, ema, optimizer, lrScale, optionsJson, smoothed, elapsed, _schedulerConfig);
+                    run.LastCheckpoint = Save(networks, run);
                 }
 
-                if (_options.SampleEvery > 0 && (step % _options.SampleEvery == 0 || step == _options.Steps))
+                if (_options.SampleEvery > 0 && (run.Step % _options.SampleEvery == 0 || run.Step == _options.Steps))
                 {
-                    WriteSampleGrid(ema, _schedulerConfig, step);
+                    WriteSampleGrid(networks.Ema, _schedulerConfig, run.Step);
                 }
             }
 
-            TimeSpan total = TimeSpan.FromSeconds(elapsedBefore + clock.Elapsed.TotalSeconds);
             // A stopped run, and a run whose last step was skipped as non-finite (the loop saves only after a finite one),
             // end with a checkpoint of where they are.
-            if ((cancelled || step == _options.Steps) && step > 0 && (lastCheckpoint == null || Checkpoint.List(CheckpointFolder).LastOrDefault().Step != step))
+            if ((cancelled || run.Step == _options.Steps) && run.Step > 0 && (run.LastCheckpoint == null || Checkpoint.List(CheckpointFolder).LastOrDefault().Step != run.Step))
             {
-                lastCheckpoint = Save(step, model, ema, optimizer, lrScale, optionsJson, smoothed, total, _schedulerConfig);
+                run.LastCheckpoint = Save(networks, run);
             }
 
-            Say(cancelled ? $"Stopped at step {step}; checkpoint saved." : $"Finished {step} steps in {total:hh\\:mm\\:ss}.");
-            return new TrainingResult(step, cancelled, ModelFolderPath, lastCheckpoint, smoothed, total, nonFinite, rollbacks);
+            TimeSpan total = run.Elapsed;
+            Say(cancelled ? $"Stopped at step {run.Step}; checkpoint saved." : $"Finished {run.Step} steps in {total:hh\\:mm\\:ss}.");
+            return new TrainingResult(run.Step, cancelled, ModelFolderPath, run.LastCheckpoint, run.Smoothed, total, run.NonFinite, run.Rollbacks);
+        }
+
+        /// <summary>
+        /// The pause gate: while paused, waits for resume or cancellation, and writes a checkpoint whenever one is asked for.
+        /// Returns false when cancelled while paused.
+        /// </summary>
+        private bool WaitWhilePaused(Networks networks, RunState run, CancellationToken cancellation)
+        {
+            if (_running.IsSet)
+            {
+                return true;
+            }
+
+            Say($"Paused at step {run.Step}.");
+            while (WaitHandle.WaitAny(new[] { _running.WaitHandle, cancellation.WaitHandle, _saveSignal }) == 2)
+            {
+                if (Interlocked.Exchange(ref _saveRequested, 0) == 1 && run.Step > 0)
+                {
+                    run.LastCheckpoint = Save(networks, run);
+                }
+            }
+
+            if (cancellation.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            Say($"Resumed at step {run.Step}.");
+            return true;
+        }
+
+        /// <summary>
+        /// The policy for a non-finite loss at step <paramref name="current"/>: the step is skipped (it changed nothing);
+        /// after <see cref="TrainingOptions.NanRollbackAfter"/> in a row the run goes back to its last checkpoint at half
+        /// the learning rate, and before any checkpoint it stops.
+        /// </summary>
+        /// <exception cref="InvalidOperationException">Non-finite steps in a row before the first checkpoint.</exception>
+        private void SkipOrRollBack(Networks networks, RunState run, long current)
+        {
+            run.NonFinite++;
+            run.ConsecutiveNonFinite++;
+            Say($"Step {current}: non-finite loss, step skipped ({run.NonFinite} so far).");
+            if (run.ConsecutiveNonFinite < _options.NanRollbackAfter)
+            {
+                run.Step = current;
+                return;
+            }
+
+            Checkpoint? last = run.LastCheckpoint == null ? null : Checkpoint.Read(run.LastCheckpoint);
+            if (last == null)
+            {
+                throw new InvalidOperationException($"Training diverged (non-finite loss {run.ConsecutiveNonFinite} steps in a row) before the first checkpoint. Lower --lr (now {_options.LearningRate}).");
+            }
+
+            last.Restore(networks.Model, networks.Ema, networks.Optimizer);
+            run.Step = last.Step;
+            run.LearningRateScale = last.LearningRateScale * 0.5;
+            run.Rollbacks++;
+            run.ConsecutiveNonFinite = 0;
+            Say($"Rolled back to {last.Path} (step {run.Step}); learning rate now x{run.LearningRateScale}.");
+        }
+
+        /// <summary>After a finite step: the smoothed loss and rate, the step events, and every LogEvery-th line of train_log.jsonl.</summary>
+        private void Report(Networks networks, RunState run, double loss, double gradNorm, double lr, long startedTicks, StreamWriter log)
+        {
+            int batch = _options.BatchSize;
+            run.Smoothed = double.IsNaN(run.Smoothed) ? loss : (0.98 * run.Smoothed) + (0.02 * loss);
+            double seconds = (run.Clock.ElapsedTicks - startedTicks) / (double)Stopwatch.Frequency;
+            double rate = batch / Math.Max(seconds, 1e-9);
+            run.ImagesPerSecond = run.ImagesPerSecond == 0 ? rate : (0.9 * run.ImagesPerSecond) + (0.1 * rate);
+            TimeSpan elapsed = run.Elapsed;
+            TimeSpan remaining = TimeSpan.FromSeconds((_options.Steps - run.Step) * batch / Math.Max(run.ImagesPerSecond, 1e-9));
+            StepCompleted?.Invoke(new TrainingStatus(run.Step, _options.Steps, loss, run.Smoothed, lr, run.ImagesPerSecond, elapsed, remaining, run.NonFinite, gradNorm));
+            EmaUpdated?.Invoke(run.Step, networks.Ema);
+            if (run.Step % _options.LogEvery == 0 || run.Step == _options.Steps)
+            {
+                log.WriteLine(new JsonObject
+                {
+                    ["step"] = run.Step,
+                    ["loss"] = Round(loss),
+                    ["loss_smoothed"] = Round(run.Smoothed),
+                    ["lr"] = lr,
+                    ["grad_norm"] = Round(gradNorm),
+                    ["images_per_s"] = Math.Round(run.ImagesPerSecond, 2),
+                    ["elapsed_s"] = Math.Round(elapsed.TotalSeconds, 1),
+                    ["non_finite_skipped"] = run.NonFinite,
+                }.ToJsonString());
+                log.Flush();
+            }
         }
 
         /// <summary>Writes the EMA weights of <paramref name="checkpoint"/> as a model folder (diffusers layout) at <paramref name="folder"/>.</summary>
@@ -433,17 +358,18 @@ namespace LiveDiffusion.Editor.Training
             ModelFolder.WriteIndex(folder, scheduler);
         }
 
-        private string Save(long step, UNet2D model, UNet2D ema, AdamW optimizer, double lrScale, string optionsJson, double loss, TimeSpan elapsed, SchedulerConfig scheduler)
+        private string Save(Networks networks, RunState run)
         {
+            long step = run.Step;
             string path = Path.Combine(CheckpointFolder, Checkpoint.FileName(step));
-            Checkpoint.Write(path, new CheckpointState(step, model, ema, optimizer, _options.Seed, lrScale, optionsJson, _data.Fingerprint, loss, elapsed.TotalSeconds));
+            Checkpoint.Write(path, new CheckpointState(step, networks.Model, networks.Ema, networks.Optimizer, _options.Seed, run.LearningRateScale, run.OptionsJson, _data.Fingerprint, run.Smoothed, run.Elapsed.TotalSeconds));
             foreach ((long _, string old) in Checkpoint.List(CheckpointFolder).Reverse().Skip(Math.Max(1, _options.KeepCheckpoints)))
             {
                 File.Delete(old);
             }
 
-            ema.Save(Path.Combine(ModelFolderPath, "unet"));
-            ModelFolder.WriteIndex(ModelFolderPath, scheduler);
+            networks.Ema.Save(Path.Combine(ModelFolderPath, "unet"));
+            ModelFolder.WriteIndex(ModelFolderPath, _schedulerConfig);
             Say($"Checkpoint {path}");
             CheckpointWritten?.Invoke(path, step);
             return path;
@@ -546,13 +472,68 @@ namespace LiveDiffusion.Editor.Training
 
         private static double Round(double value) => double.IsFinite(value) ? Math.Round(value, 6) : -1;
 
-        private static ulong Mix(ulong seed, ulong step)
+        /// <summary>The networks of a run: the trained UNet, its EMA copy, the optimiser and the EMA updater.</summary>
+        private sealed class Networks : IDisposable
         {
-            // SplitMix64 finaliser over (seed, step): independent streams per step.
-            ulong z = seed + (step * 0x9E3779B97F4A7C15UL);
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return z ^ (z >> 31);
+            public Networks(UNet2DConfig config, TrainingOptions options)
+            {
+                Model = new UNet2D(config);
+                Ema = new UNet2D(config);
+                Model.train();
+                Ema.eval();
+                var named = Model.named_parameters().Select(p => (p.name, p.parameter)).ToArray();
+                Parameters = named.Select(p => p.parameter).ToArray();
+                Optimizer = new AdamW(named, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
+                Average = new ExponentialMovingAverage(Model, Ema, options.EmaMaxDecay, options.EmaPower);
+            }
+
+            public UNet2D Model { get; }
+
+            public UNet2D Ema { get; }
+
+            public Parameter[] Parameters { get; }
+
+            public AdamW Optimizer { get; }
+
+            public ExponentialMovingAverage Average { get; }
+
+            public void Dispose()
+            {
+                Optimizer.Dispose();
+                Ema.Dispose();
+                Model.Dispose();
+            }
+        }
+
+        /// <summary>Where a run stands: its step, learning-rate scale, last checkpoint, loss and rate, and its counters.</summary>
+        private sealed class RunState
+        {
+            public RunState(string optionsJson) => OptionsJson = optionsJson;
+
+            public string OptionsJson { get; }
+
+            public Stopwatch Clock { get; } = new Stopwatch();
+
+            public long Step { get; set; }
+
+            public double LearningRateScale { get; set; } = 1.0;
+
+            public double ElapsedBefore { get; set; }
+
+            public string? LastCheckpoint { get; set; }
+
+            public double Smoothed { get; set; } = double.NaN;
+
+            public double ImagesPerSecond { get; set; }
+
+            public long NonFinite { get; set; }
+
+            public int ConsecutiveNonFinite { get; set; }
+
+            public int Rollbacks { get; set; }
+
+            /// <summary>Training time so far, including the time before a resume.</summary>
+            public TimeSpan Elapsed => TimeSpan.FromSeconds(ElapsedBefore + Clock.Elapsed.TotalSeconds);
         }
     }
 }
