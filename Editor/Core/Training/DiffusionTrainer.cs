@@ -163,25 +163,28 @@ namespace LiveDiffusion.Editor.Training
         /// saves a checkpoint). <paramref name="resume"/> continues a run from its checkpoint.
         /// </summary>
         /// <remarks>
-        /// <see cref="TrainingOptions.Threads"/> above 0 sets libtorch's thread count for the run and restores it
-        /// afterwards: the count is process-wide, and other work in the process (a panel, parallel tests) reads it too.
+        /// <see cref="TrainingOptions.Threads"/> above 0 sets libtorch's thread count for the run, and a run that falls back
+        /// to one thread (see the non-finite policy) changes it too; it is restored afterwards either way: the count is
+        /// process-wide, and other work in the process (a panel, parallel tests) reads it too.
         /// </remarks>
         public TrainingResult Run(Checkpoint? resume = null, CancellationToken cancellation = default)
         {
-            if (_options.Threads <= 0)
+            int before = torch.get_num_threads();
+            if (_options.Threads > 0)
             {
-                return RunSteps(resume, cancellation);
+                torch.set_num_threads(_options.Threads);
             }
 
-            int before = torch.get_num_threads();
-            torch.set_num_threads(_options.Threads);
             try
             {
                 return RunSteps(resume, cancellation);
             }
             finally
             {
-                torch.set_num_threads(before);
+                if (torch.get_num_threads() != before)
+                {
+                    torch.set_num_threads(before);
+                }
             }
         }
 
@@ -226,7 +229,7 @@ namespace LiveDiffusion.Editor.Training
                 (double loss, double gradNorm) = trainingStep.Run(current, networks.Model, networks.Optimizer, networks.Parameters, lr);
                 if (!double.IsFinite(loss))
                 {
-                    SkipOrRollBack(networks, run, current);
+                    SkipOrRollBack(networks, run, trainingStep, current);
                     continue;
                 }
 
@@ -288,16 +291,29 @@ namespace LiveDiffusion.Editor.Training
         }
 
         /// <summary>
-        /// The policy for a non-finite loss at step <paramref name="current"/>: the step is skipped (it changed nothing);
-        /// after <see cref="TrainingOptions.NanRollbackAfter"/> in a row the run goes back to its last checkpoint at half
-        /// the learning rate, and before any checkpoint it stops.
+        /// The policy for a non-finite loss at step <paramref name="current"/>: the step is skipped (it changed nothing).
+        /// The first one of a run is diagnosed (<see cref="TrainingStep.Diagnose"/>) and the finding said; when the weights
+        /// are finite and one libtorch thread computes the step finitely where several did not, the run goes on with one
+        /// thread. After <see cref="TrainingOptions.NanRollbackAfter"/> in a row the run goes back to its last
+        /// checkpoint at half the learning rate, and before any checkpoint it stops.
         /// </summary>
         /// <exception cref="InvalidOperationException">Non-finite steps in a row before the first checkpoint.</exception>
-        private void SkipOrRollBack(Networks networks, RunState run, long current)
+        private void SkipOrRollBack(Networks networks, RunState run, TrainingStep trainingStep, long current)
         {
             run.NonFinite++;
             run.ConsecutiveNonFinite++;
             Say($"Step {current}: non-finite loss, step skipped ({run.NonFinite} so far).");
+            if (run.NonFinite == 1)
+            {
+                NonFiniteDiagnosis diagnosis = trainingStep.Diagnose(current, networks.Model);
+                Say($"Step {current}: {diagnosis}.");
+                if (diagnosis.OneThreadAvoidsIt)
+                {
+                    torch.set_num_threads(1);
+                    Say($"Continuing on 1 libtorch thread: its multi-threaded arithmetic gave a non-finite loss on this machine where one thread does not (train --threads 1 does this from the start).");
+                }
+            }
+
             if (run.ConsecutiveNonFinite < _options.NanRollbackAfter)
             {
                 run.Step = current;

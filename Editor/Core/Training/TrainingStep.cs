@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using LiveDiffusion.Models;
 using LiveDiffusion.Schedulers;
 using LiveDiffusion.Torch;
@@ -79,6 +80,34 @@ namespace LiveDiffusion.Editor.Training
             return (value, norm);
         }
 
+        /// <summary>
+        /// Looks into a step whose loss was not finite, without changing anything: are the weights finite, and is the
+        /// same step's loss (the same images, noise and timesteps) finite when computed again, and when computed on one
+        /// libtorch thread? A loss that is non-finite once but finite again points at the arithmetic (a kernel that reads
+        /// memory it did not write, or a race), not at the weights.
+        /// </summary>
+        public NonFiniteDiagnosis Diagnose(long step, UNet2D model)
+        {
+            string[] bad = model.named_parameters().Where(p => !p.parameter.isfinite().all().item<bool>()).Select(p => p.name).ToArray();
+            double again = RecomputeLoss(step, model);
+            int threads = torch.get_num_threads();
+            double oneThread = again;
+            if (threads > 1)
+            {
+                torch.set_num_threads(1);
+                try
+                {
+                    oneThread = RecomputeLoss(step, model);
+                }
+                finally
+                {
+                    torch.set_num_threads(threads);
+                }
+            }
+
+            return new NonFiniteDiagnosis(bad, again, threads, oneThread);
+        }
+
         /// <inheritdoc />
         public void Dispose()
         {
@@ -93,6 +122,16 @@ namespace LiveDiffusion.Editor.Training
             z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
             z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
             return z ^ (z >> 31);
+        }
+
+        private double RecomputeLoss(long step, UNet2D model)
+        {
+            var random = new NoiseGenerator(Mix(_options.Seed, (ulong)step));
+            using var generator = new torch.Generator(Mix(_options.Seed ^ 0xD1B54A32D192ED03UL, (ulong)step) & 0x7FFFFFFFFFFFFFFFUL);
+            DrawBatch(random);
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            return Loss(model, generator).item<float>();
         }
 
         private void DrawBatch(NoiseGenerator random)

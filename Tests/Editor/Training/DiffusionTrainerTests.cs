@@ -166,6 +166,29 @@ namespace LiveDiffusion.Editor.Tests.Training
         }
 
         [Fact]
+        public void TheFirstNonFiniteLossIsDiagnosedAndOneThreadTakesOverWhenItComputesTheStep()
+        {
+            // A poisoned loss is non-finite once, as a kernel reading memory it never wrote would make it: the weights
+            // stay finite and the same step recomputed (on the run's threads and on one) is finite.
+            ImageFolderDataset d = Dataset();
+            int threads = torch.get_num_threads();
+            var trainer = new DiffusionTrainer(d, Config(d), Options(3, checkpointEvery: 3), Path.Combine(_runs, "diagnosed"));
+            trainer.PoisonLoss = step => step == 2;
+            var said = new List<string>();
+            trainer.Message += said.Add;
+            int threadsAfterStep3 = 0;
+            trainer.StepCompleted += s => threadsAfterStep3 = s.Step == 3 ? torch.get_num_threads() : threadsAfterStep3;
+            TrainingResult result = trainer.Run();
+
+            Assert.Equal((3L, 1L, 0), (result.Step, result.NonFiniteSkipped, result.Rollbacks));
+            string diagnosis = Assert.Single(said, m => m.StartsWith("Step 2: the weights are finite; recomputed, the same step's loss is ", StringComparison.Ordinal));
+            Assert.Contains("(the non-finite value did not repeat)", diagnosis);
+            Assert.Equal(threads > 1, said.Any(m => m.StartsWith("Continuing on 1 libtorch thread", StringComparison.Ordinal)));
+            Assert.Equal(1, threadsAfterStep3);
+            Assert.Equal(threads, torch.get_num_threads());
+        }
+
+        [Fact]
         public void TrainsWithLibtorchsDefaultThreadCountWithFiniteLossesAndWeights()
         {
             // The default users get (--threads 0): libtorch's own thread count, with attention (the small preset).
