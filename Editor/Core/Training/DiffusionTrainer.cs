@@ -116,6 +116,9 @@ namespace LiveDiffusion.Editor.Training
         /// <summary>Test hook: steps for which the loss is replaced by NaN.</summary>
         internal Func<long, bool>? PoisonLoss { get; set; }
 
+        /// <summary>Test hook: steps at which the loss computation itself gives NaN, whenever it runs (see <see cref="TrainingStep.PoisonArithmetic"/>).</summary>
+        internal Func<long, bool>? PoisonArithmetic { get; set; }
+
         /// <summary>Pauses after the current step (the run waits; cancellation still works).</summary>
         public void Pause() => _running.Reset();
 
@@ -211,7 +214,7 @@ namespace LiveDiffusion.Editor.Training
             }
 
             WriteRunInfo(optionsJson, networks.Model.ParameterCount);
-            using var trainingStep = new TrainingStep(_data, _config, _options, _alphasCumprod, _lossWeights) { PoisonLoss = PoisonLoss };
+            using var trainingStep = new TrainingStep(_data, _config, _options, _alphasCumprod, _lossWeights) { PoisonLoss = PoisonLoss, PoisonArithmetic = PoisonArithmetic };
             using var log = new StreamWriter(new FileStream(Path.Combine(OutputFolder, "train_log.jsonl"), FileMode.Append, FileAccess.Write, FileShare.Read));
             run.Clock.Restart();
             bool cancelled = false;

@@ -43,8 +43,14 @@ namespace LiveDiffusion.Editor.Training
             _indices = new int[batch];
         }
 
-        /// <summary>Test hook: steps whose loss is taken as NaN (nothing is updated then).</summary>
+        /// <summary>Test hook: steps whose loss is taken as NaN once, when the step runs (nothing is updated then).</summary>
         public Func<long, bool>? PoisonLoss { get; set; }
+
+        /// <summary>
+        /// Test hook: the loss computation itself gives NaN whenever this says so for the step, recomputations included,
+        /// as a kernel that misbehaves under some condition (a thread count, say) would.
+        /// </summary>
+        public Func<long, bool>? PoisonArithmetic { get; set; }
 
         /// <summary>
         /// Trains <paramref name="model"/> one step (step numbers start at 1) at <paramref name="learningRate"/>. Returns
@@ -60,7 +66,7 @@ namespace LiveDiffusion.Editor.Training
             DrawBatch(random);
 
             using var scope = NewDisposeScope();
-            Tensor loss = Loss(model, generator);
+            Tensor loss = Loss(step, model, generator);
             double value = loss.item<float>();
             if (PoisonLoss?.Invoke(step) == true)
             {
@@ -131,7 +137,7 @@ namespace LiveDiffusion.Editor.Training
             DrawBatch(random);
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            return Loss(model, generator).item<float>();
+            return Loss(step, model, generator).item<float>();
         }
 
         private void DrawBatch(NoiseGenerator random)
@@ -156,7 +162,7 @@ namespace LiveDiffusion.Editor.Training
         }
 
         /// <summary>The batch's loss as a scalar tensor (in the caller's dispose scope), with its graph for backward.</summary>
-        private Tensor Loss(UNet2D model, torch.Generator generator)
+        private Tensor Loss(long step, UNet2D model, torch.Generator generator)
         {
             int batch = _indices.Length;
             Tensor x0 = tensor(_pixels, new long[] { batch, _config.InChannels, _config.SampleSize, _config.SampleSize });
@@ -181,7 +187,8 @@ namespace LiveDiffusion.Editor.Training
                 perSample = perSample * _lossWeights.index_select(0, t);
             }
 
-            return perSample.mean();
+            Tensor loss = perSample.mean();
+            return PoisonArithmetic?.Invoke(step) == true ? loss.Times(double.NaN) : loss;
         }
     }
 }

@@ -189,6 +189,30 @@ namespace LiveDiffusion.Editor.Tests.Training
         }
 
         [Fact]
+        public void ArithmeticThatFailsOnlyOnSeveralThreadsFallsBackToOneAndTheRunFinishes()
+        {
+            // As reported on an AMD EPYC: with libtorch's default threads every step after the first was non-finite,
+            // with one thread training was normal. Simulated: the loss computation gives NaN whenever it runs on more
+            // than one thread, from step 2 on.
+            ImageFolderDataset d = Dataset();
+            int threads = torch.get_num_threads();
+            var trainer = new DiffusionTrainer(d, Config(d), Options(5, checkpointEvery: 5, threads: 2), Path.Combine(_runs, "one-thread"));
+            trainer.PoisonArithmetic = step => step >= 2 && torch.get_num_threads() > 1;
+            var said = new List<string>();
+            trainer.Message += said.Add;
+            TrainingResult result = trainer.Run();
+
+            Assert.Equal((5L, 1L, 0), (result.Step, result.NonFiniteSkipped, result.Rollbacks));
+            Assert.Contains("Step 2: the weights are finite; recomputed, it is non-finite again; on 1 libtorch thread instead of 2: ", string.Join("\n", said));
+            Assert.Single(said, m => m.StartsWith("Continuing on 1 libtorch thread", StringComparison.Ordinal));
+            Checkpoint last = Checkpoint.Latest(trainer.CheckpointFolder)!;
+            using var ema = new UNet2D(last.UNetConfig);
+            last.RestoreEma(ema);
+            Assert.All(ema.parameters(), p => Assert.True(p.isfinite().all().item<bool>()));
+            Assert.Equal(threads, torch.get_num_threads());
+        }
+
+        [Fact]
         public void TrainsWithLibtorchsDefaultThreadCountWithFiniteLossesAndWeights()
         {
             // The default users get (--threads 0): libtorch's own thread count, with attention (the small preset).
