@@ -1,4 +1,7 @@
+using System;
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Linq;
 using LiveDiffusion.Cli.Commands;
 
 namespace LiveDiffusion.Cli
@@ -20,7 +23,35 @@ namespace LiveDiffusion.Cli
             root.Subcommands.Add(ExportCommand.Create());
             root.Subcommands.Add(GuideCommand.Create());
             root.Subcommands.Add(PanelCommand.Create());
-            return root.Parse(args).Invoke();
+            ParseResult parse = root.Parse(args);
+            if (parse.Errors.Count == 0)
+            {
+                return parse.Invoke();
+            }
+
+            // Bad input: one line per mistake, naming the option, and exit code 2 (README: exit codes).
+            foreach (ParseError error in parse.Errors)
+            {
+                Console.Error.WriteLine("error: " + Describe(error));
+            }
+
+            string command = parse.CommandResult.Command == root ? "livediffusion" : "livediffusion " + parse.CommandResult.Command.Name;
+            Console.Error.WriteLine($"see `{command} --help` for its options.");
+            return 2;
+        }
+
+        /// <summary>A parse error on one line, prefixed with the option it concerns when there is one.</summary>
+        private static string Describe(ParseError error)
+        {
+            string[] lines = error.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            string message = lines.Length <= 1 ? error.Message.Trim() : lines[0] + " " + string.Join(", ", lines.Skip(1));
+            string? option = error.SymbolResult switch
+            {
+                OptionResult o => o.Option.Name,
+                ArgumentResult { Parent: OptionResult o } => o.Option.Name,
+                _ => null,
+            };
+            return option == null || message.Contains(option, StringComparison.Ordinal) ? message : option + ": " + message;
         }
     }
 }

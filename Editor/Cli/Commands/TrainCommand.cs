@@ -41,6 +41,9 @@ namespace LiveDiffusion.Cli.Commands
             var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (0: all cores).", DefaultValueFactory = _ => 0 };
             var plain = new Option<bool>("--plain") { Description = "Plain log lines instead of a progress bar." };
 
+            alpha.AcceptOnlyFromAmong("composite", "keep");
+            padding.AcceptOnlyFromAmong("circular", "zeros");
+            prediction.AcceptOnlyFromAmong("epsilon", "v", "v_prediction");
             var command = new Command("train", "Train a diffusion model on a folder of images (DDPM recipe: AdamW, cosine LR, EMA, checkpoints, sample grids).")
             {
                 data, output, preset, config, size, padding, classes, steps, batch, lr, warmup, seed, prediction, minSnr, minSnrFloor,
@@ -50,12 +53,7 @@ namespace LiveDiffusion.Cli.Commands
             command.SetAction(parse =>
             {
                 string outDir = parse.GetValue(output)!;
-                bool keepAlpha = parse.GetValue(alpha) switch
-                {
-                    "keep" => true,
-                    "composite" => false,
-                    var other => throw new ArgumentException($"--alpha '{other}': use composite or keep."),
-                };
+                bool keepAlpha = parse.GetValue(alpha) == "keep";
                 string[]? orientationClasses = parse.GetValue(rotateClasses)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 bool rotate90 = parse.GetValue(rotate) || orientationClasses != null;
                 var datasetOptions = new DatasetOptions
@@ -96,23 +94,22 @@ namespace LiveDiffusion.Cli.Commands
                     }
                 }
 
-                PaddingMode paddingMode = parse.GetValue(padding) switch
-                {
-                    "circular" => PaddingMode.Circular,
-                    "zeros" => PaddingMode.Zeros,
-                    var other => throw new ArgumentException($"--padding '{other}': use circular or zeros."),
-                };
+                PaddingMode paddingMode = parse.GetValue(padding) == "zeros" ? PaddingMode.Zeros : PaddingMode.Circular;
                 string? configPath = parse.GetValue(config);
-                UNet2DConfig unet = configPath != null
-                    ? UNet2DConfig.Load(configPath)
-                    : ModelPresets.Create(parse.GetValue(preset)!, datasetOptions.Size, datasetOptions.Channels, paddingMode, dataset.ClassNames);
-
-                PredictionType predictionType = parse.GetValue(prediction) switch
+                UNet2DConfig unet;
+                try
                 {
-                    "epsilon" => PredictionType.Epsilon,
-                    "v" or "v_prediction" => PredictionType.VPrediction,
-                    var other => throw new ArgumentException($"--prediction '{other}': use epsilon or v."),
-                };
+                    unet = configPath != null
+                        ? UNet2DConfig.Load(configPath)
+                        : ModelPresets.Create(parse.GetValue(preset)!, datasetOptions.Size, datasetOptions.Channels, paddingMode, dataset.ClassNames);
+                }
+                catch (Exception e) when (e is ModelConfigException || e is IOException || e is ArgumentException)
+                {
+                    Console.Error.WriteLine($"error: {(configPath != null ? "--unet-config" : "--preset")}: {e.Message}");
+                    return 2;
+                }
+
+                PredictionType predictionType = parse.GetValue(prediction) == "epsilon" ? PredictionType.Epsilon : PredictionType.VPrediction;
                 var options = new TrainingOptions
                 {
                     Steps = parse.GetValue(steps),
@@ -130,18 +127,34 @@ namespace LiveDiffusion.Cli.Commands
                     Data = datasetOptions,
                 };
 
-                var trainer = new DiffusionTrainer(dataset, unet, options, outDir);
+                DiffusionTrainer trainer;
                 Checkpoint? from = null;
                 string? resumeArg = parse.GetValue(resume);
-                if (resumeArg != null)
+                try
                 {
-                    from = resumeArg == "latest"
-                        ? Checkpoint.Latest(trainer.CheckpointFolder, w => Console.Error.WriteLine("warning: " + w))
+                    trainer = new DiffusionTrainer(dataset, unet, options, outDir);
+                }
+                catch (ArgumentException e)
+                {
+                    Console.Error.WriteLine("error: " + e.Message);
+                    return 2;
+                }
+
+                try
+                {
+                    from = resumeArg == null ? null
+                        : resumeArg == "latest" ? Checkpoint.Latest(trainer.CheckpointFolder, w => Console.Error.WriteLine("warning: " + w))
                         : Checkpoint.Read(resumeArg);
-                    if (from == null)
-                    {
-                        Console.WriteLine($"no checkpoint in {trainer.CheckpointFolder}; starting from step 0.");
-                    }
+                }
+                catch (Exception e) when (e is InvalidDataException || e is IOException || e is UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine($"error: --resume: {e.Message}");
+                    return 2;
+                }
+
+                if (resumeArg != null && from == null)
+                {
+                    Console.WriteLine($"no checkpoint in {trainer.CheckpointFolder}; starting from step 0.");
                 }
 
                 using var cancellation = new CancellationTokenSource();
@@ -162,6 +175,18 @@ namespace LiveDiffusion.Cli.Commands
                     Console.WriteLine($"{(result.Cancelled ? "stopped" : "done")} at step {result.Step}: loss {result.SmoothedLoss:F4}, {result.NonFiniteSkipped} non-finite steps skipped, {result.Rollbacks} rollbacks, {result.Elapsed:hh\\:mm\\:ss}");
                     Console.WriteLine($"model folder: {result.ModelFolder}");
                     return result.Cancelled ? 130 : 0;
+                }
+                catch (InvalidDataException e)
+                {
+                    // The checkpoint to resume from belongs to another run (model, seed).
+                    Console.Error.WriteLine($"error: --resume: {e.Message}");
+                    return 2;
+                }
+                catch (InvalidOperationException e)
+                {
+                    // Diverged before the first checkpoint: nothing to roll back to.
+                    Console.Error.WriteLine($"error: training stopped: {e.Message}");
+                    return 1;
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
