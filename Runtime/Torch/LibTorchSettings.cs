@@ -5,7 +5,9 @@ using TorchSharp;
 namespace LiveDiffusion.Torch
 {
     /// <summary>
-    /// Process-wide libtorch settings this package applies before its first convolution. Today one: NNPACK is off.
+    /// Process-wide libtorch settings this package applies before its first convolution: NNPACK is off, and oneDNN is
+    /// off when the environment says <c>LIVEDIFFUSION_ONEDNN=0</c> (a diagnostic switch: libtorch then runs every CPU
+    /// convolution on its own kernels, to tell a oneDNN fault on some CPU from anything else).
     /// </summary>
     /// <remarks>
     /// libtorch considers NNPACK for every CPU convolution with a batch of 16 or more. On a CPU where NNPACK cannot start
@@ -16,12 +18,21 @@ namespace LiveDiffusion.Torch
     /// </remarks>
     public static class LibTorchSettings
     {
+        /// <summary>The environment variable that, set to 0, turns oneDNN off in <see cref="Apply"/>.</summary>
+        public const string OneDnnVariable = "LIVEDIFFUSION_ONEDNN";
+
         private static readonly object Gate = new object();
         private static bool _applied;
 
+        /// <summary>Whether libtorch may use NNPACK now; null where libtorch cannot be reached or lacks the setting.</summary>
+        public static bool? NnpackEnabled => TryRead(LibTorchNativeMethods.UserEnabledNnpack);
+
+        /// <summary>Whether libtorch may use oneDNN now; null where libtorch cannot be reached or lacks the setting.</summary>
+        public static bool? OneDnnEnabled => TryRead(LibTorchNativeMethods.UserEnabledMkldnn);
+
         /// <summary>
-        /// Loads libtorch if needed and turns NNPACK off, once per process. Never throws: where this libtorch build lacks
-        /// the setting (a different version) it leaves libtorch as it is and returns false.
+        /// Loads libtorch if needed and applies the settings, once per process. Never throws: where this libtorch build
+        /// lacks the settings (a different version) it leaves libtorch as it is and returns false.
         /// </summary>
         public static bool Apply()
         {
@@ -30,6 +41,10 @@ namespace LiveDiffusion.Torch
                 if (!_applied)
                 {
                     _applied = TrySetNnpack(false);
+                    if (_applied && Environment.GetEnvironmentVariable(OneDnnVariable) == "0")
+                    {
+                        TrySetOneDnn(false);
+                    }
                 }
 
                 return _applied;
@@ -40,35 +55,39 @@ namespace LiveDiffusion.Torch
         /// Turns libtorch's use of NNPACK on or off for the whole process (for measuring the two; <see cref="Apply"/>
         /// turns it off). Returns false where libtorch cannot be reached or lacks the setting.
         /// </summary>
-        public static bool TrySetNnpack(bool enabled)
+        public static bool TrySetNnpack(bool enabled) => TryCall(context => LibTorchNativeMethods.SetUserEnabledNnpack(context, enabled));
+
+        /// <summary>Turns libtorch's use of oneDNN (MKL-DNN) on or off for the whole process; false where it cannot.</summary>
+        public static bool TrySetOneDnn(bool enabled) => TryCall(context => LibTorchNativeMethods.SetUserEnabledMkldnn(context, enabled));
+
+        private static bool TryCall(Action<IntPtr> call)
         {
             try
             {
                 torch.InitializeDeviceType(DeviceType.CPU);
-                LibTorchNativeMethods.SetUserEnabledNnpack(LibTorchNativeMethods.GlobalContext(), enabled);
+                call(LibTorchNativeMethods.GlobalContext());
                 return true;
             }
-            catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException || e is NotSupportedException || e is TypeInitializationException)
+            catch (Exception e) when (IsUnreachable(e))
             {
                 return false;
             }
         }
 
-        /// <summary>Whether libtorch may use NNPACK now; null where libtorch cannot be reached or lacks the setting.</summary>
-        public static bool? NnpackEnabled
+        private static bool? TryRead(Func<IntPtr, bool> read)
         {
-            get
+            try
             {
-                try
-                {
-                    torch.InitializeDeviceType(DeviceType.CPU);
-                    return LibTorchNativeMethods.UserEnabledNnpack(LibTorchNativeMethods.GlobalContext());
-                }
-                catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException || e is NotSupportedException || e is TypeInitializationException)
-                {
-                    return null;
-                }
+                torch.InitializeDeviceType(DeviceType.CPU);
+                return read(LibTorchNativeMethods.GlobalContext());
+            }
+            catch (Exception e) when (IsUnreachable(e))
+            {
+                return null;
             }
         }
+
+        private static bool IsUnreachable(Exception e) =>
+            e is DllNotFoundException || e is EntryPointNotFoundException || e is NotSupportedException || e is TypeInitializationException;
     }
 }

@@ -46,7 +46,7 @@ namespace LiveDiffusion.Cli.Commands
             {
                 bool applied = LibTorchSettings.Apply();
                 findings.Add(new Finding("libtorch-nnpack", applied, applied
-                    ? $"off (this package's setting; libtorch reports {(LibTorchSettings.NnpackEnabled == false ? "off" : "on")}): no 'Could not initialize NNPACK' line per convolution on CPUs NNPACK does not support"
+                    ? $"off (this package's setting; libtorch reports {(LibTorchSettings.NnpackEnabled == false ? "off" : "on")}): no 'Could not initialize NNPACK' line per convolution on CPUs NNPACK does not support; oneDNN {(LibTorchSettings.OneDnnEnabled == false ? $"off ({LibTorchSettings.OneDnnVariable}=0)" : "on")}"
                     : "this libtorch has no NNPACK switch: on CPUs NNPACK does not support it may print 'Could not initialize NNPACK' per convolution"));
             }
 

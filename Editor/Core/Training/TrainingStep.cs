@@ -94,7 +94,12 @@ namespace LiveDiffusion.Editor.Training
         /// </summary>
         public NonFiniteDiagnosis Diagnose(long step, UNet2D model)
         {
-            string[] bad = model.named_parameters().Where(p => !p.parameter.isfinite().all().item<bool>()).Select(p => p.name).ToArray();
+            string[] bad;
+            using (NewDisposeScope())
+            {
+                bad = model.named_parameters().Where(p => !p.parameter.isfinite().all().item<bool>()).Select(p => p.name).ToArray();
+            }
+
             double again = RecomputeLoss(step, model);
             int threads = torch.get_num_threads();
             double oneThread = again;

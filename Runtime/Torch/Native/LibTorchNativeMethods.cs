@@ -20,6 +20,15 @@ namespace LiveDiffusion.Torch.Native
         [DllImport(Library, EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb", CallingConvention = CallingConvention.Cdecl)]
         internal static extern void SetUserEnabledNnpack(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
 
+        /// <summary><c>void at::Context::setUserEnabledMkldnn(bool)</c>: Python's <c>torch.backends.mkldnn.enabled</c> (oneDNN).</summary>
+        [DllImport(Library, EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb", CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void SetUserEnabledMkldnn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
+        /// <summary><c>bool at::Context::userEnabledMkldnn() const</c>.</summary>
+        [DllImport(Library, EntryPoint = "_ZNK2at7Context17userEnabledMkldnnEv", CallingConvention = CallingConvention.Cdecl)]
+        [return: MarshalAs(UnmanagedType.U1)]
+        internal static extern bool UserEnabledMkldnn(IntPtr context);
+
         /// <summary><c>bool at::Context::userEnabledNNPACK() const</c>.</summary>
         [DllImport(Library, EntryPoint = "_ZNK2at7Context17userEnabledNNPACKEv", CallingConvention = CallingConvention.Cdecl)]
         [return: MarshalAs(UnmanagedType.U1)]

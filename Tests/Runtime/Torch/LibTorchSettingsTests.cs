@@ -39,5 +39,22 @@ namespace LiveDiffusion.Torch.Tests
             Assert.False(LibTorchSettings.NnpackEnabled);
             Assert.True(LibTorchSettings.Apply());
         }
+
+        [Fact]
+        public void TheOneDnnSwitchReachesLibtorchAndIsOnUnlessTheEnvironmentSaysOtherwise()
+        {
+            LibTorchSettings.Apply();
+            Assert.Equal(System.Environment.GetEnvironmentVariable(LibTorchSettings.OneDnnVariable) != "0", LibTorchSettings.OneDnnEnabled);
+            bool before = LibTorchSettings.OneDnnEnabled!.Value;
+            try
+            {
+                Assert.True(LibTorchSettings.TrySetOneDnn(!before));
+                Assert.Equal(!before, LibTorchSettings.OneDnnEnabled);
+            }
+            finally
+            {
+                Assert.True(LibTorchSettings.TrySetOneDnn(before));
+            }
+        }
     }
 }
