@@ -2,12 +2,9 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text;
-using LiveDiffusion.Editor.Training;
+using LiveDiffusion.Editor.Tests.Training;
 using LiveDiffusion.Imaging;
 using LiveDiffusion.Models;
-using LiveDiffusion.Schedulers;
-using LiveDiffusion.Torch.Models;
-using TorchSharp;
 using Xunit;
 
 namespace LiveDiffusion.Editor.Tests.Cli
@@ -20,29 +17,7 @@ namespace LiveDiffusion.Editor.Tests.Cli
     {
         private readonly string _root = Path.Combine(Path.GetTempPath(), "ld-guide-" + Guid.NewGuid().ToString("N"));
 
-        private string Model(string name, int width, string[]? classes, int seed)
-        {
-            string folder = Path.Combine(_root, name);
-            torch.manual_seed(seed);
-            using (var unet = new UNet2D(new UNet2DConfig
-            {
-                SampleSize = 16,
-                BlockOutChannels = new[] { width, 2 * width },
-                DownBlockTypes = new[] { "DownBlock2D", "DownBlock2D" },
-                UpBlockTypes = new[] { "UpBlock2D", "UpBlock2D" },
-                LayersPerBlock = 1,
-                NormNumGroups = 8,
-                PaddingMode = PaddingMode.Circular,
-                NumClassEmbeds = classes == null ? null : classes.Length + 1,
-                ClassNames = classes ?? Array.Empty<string>(),
-            }))
-            {
-                unet.Save(Path.Combine(folder, "unet"));
-            }
-
-            ModelFolder.WriteIndex(folder, DiffusionTrainer.TrainingScheduler(new TrainingOptions { PredictionType = PredictionType.VPrediction }));
-            return folder;
-        }
+        private string Model(string name, int width, string[]? classes, int seed) => TinyModelFolder.Write(Path.Combine(_root, name), width, classes, seed);
 
         [Fact]
         public void AnAttachedGuideIsUsedByDefaultRecordedInTheRecipeAndReproduced()

@@ -2,13 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using LiveDiffusion.Editor.Onnx;
-using LiveDiffusion.Editor.Training;
+using LiveDiffusion.Editor.Tests.Training;
 using LiveDiffusion.Models;
 using LiveDiffusion.Onnx;
 using LiveDiffusion.Pipelines;
-using LiveDiffusion.Schedulers;
-using LiveDiffusion.Torch.Models;
-using TorchSharp;
 using Xunit;
 
 namespace LiveDiffusion.Editor.Tests.Onnx
@@ -18,26 +15,7 @@ namespace LiveDiffusion.Editor.Tests.Onnx
     {
         private readonly string _folder = Path.Combine(Path.GetTempPath(), "ld-onnx-open-" + Guid.NewGuid().ToString("N"));
 
-        private ModelFolder TinyFolder()
-        {
-            torch.manual_seed(3);
-            using (var unet = new UNet2D(new UNet2DConfig
-            {
-                SampleSize = 16,
-                BlockOutChannels = new[] { 16, 32 },
-                DownBlockTypes = new[] { "DownBlock2D", "DownBlock2D" },
-                UpBlockTypes = new[] { "UpBlock2D", "UpBlock2D" },
-                LayersPerBlock = 1,
-                NormNumGroups = 8,
-                PaddingMode = PaddingMode.Circular,
-            }))
-            {
-                unet.Save(Path.Combine(_folder, "unet"));
-            }
-
-            ModelFolder.WriteIndex(_folder, DiffusionTrainer.TrainingScheduler(new TrainingOptions { PredictionType = PredictionType.VPrediction }));
-            return ModelFolder.Open(_folder);
-        }
+        private ModelFolder TinyFolder() => ModelFolder.Open(TinyModelFolder.Write(_folder, 16, null, seed: 3));
 
         [Fact]
         public void AFolderWithoutModelOnnxNeedsTheExporterAndThenTheFileIsUsed()
