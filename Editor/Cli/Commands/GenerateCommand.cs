@@ -25,7 +25,7 @@ namespace LiveDiffusion.Cli.Commands
             TextureRequest request;
             try
             {
-                IReadOnlyDictionary<string, string> text = PngTextChunks.Read(File.ReadAllBytes(recipePath));
+                IReadOnlyDictionary<string, string> text = PngTextChunks.Read(File.ReadAllBytes(recipePath), w => Console.Error.WriteLine($"warning: {recipePath}: {w}"));
                 if (!text.TryGetValue("parameters", out string? parameters))
                 {
                     Console.Error.WriteLine($"error: {recipePath} has no 'parameters' text chunk: it was not written by a generator that records its recipe.");

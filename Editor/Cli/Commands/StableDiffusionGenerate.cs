@@ -227,7 +227,7 @@ namespace LiveDiffusion.Cli.Commands
         /// </summary>
         private StableDiffusionRequest FromRecipe(ParseResult parse, string path, StableDiffusionOnnxFolder folder, out string? scheduler)
         {
-            IReadOnlyDictionary<string, string> text = PngTextChunks.Read(File.ReadAllBytes(path));
+            IReadOnlyDictionary<string, string> text = PngTextChunks.Read(File.ReadAllBytes(path), w => Console.Error.WriteLine($"warning: {path}: {w}"));
             if (!text.TryGetValue("parameters", out string? parameters))
             {
                 throw new InvalidDataException($"{path} has no 'parameters' text chunk: it was not written by a generator that records its recipe.");

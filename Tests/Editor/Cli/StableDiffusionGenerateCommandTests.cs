@@ -56,6 +56,23 @@ namespace LiveDiffusion.Editor.Tests.Cli
         }
 
         [SharedDataFact]
+        public void APromptInAnyScriptIsRecordedAsWrittenAndReproducedExactly()
+        {
+            string model = TinyStableDiffusion.Create(_root, TinyUNetKind.TextToImage);
+            const string prompt = "“mossy” flagstones — 苔むした石 🧱";
+            (int code, string output) = Livediffusion.Run("generate", "--model", model, "--prompt", prompt, "--negative-prompt", "ぼやけた",
+                "--count", "1", "--seed", "21", "--steps", "2", "--size", "32", "--out", Out("unicode"));
+            Assert.True(code == 0, output);
+            string made = Path.Combine(Out("unicode"), "sd-21.png");
+            GenerationRecipe recipe = GenerationRecipe.Parse(PngTextChunks.Read(File.ReadAllBytes(made))["parameters"]);
+            Assert.Equal((prompt, "ぼやけた"), (recipe.Prompt, recipe.NegativePrompt));
+
+            (code, output) = Livediffusion.Run("generate", "--model", model, "--recipe-from", made, "--out", Out("unicode-again"));
+            Assert.True(code == 0, output);
+            Assert.Equal(PngFile.Read(made).Pixels, PngFile.Read(Path.Combine(Out("unicode-again"), "sd-21.png")).Pixels);
+        }
+
+        [SharedDataFact]
         public void ImageToImageAndInpaintingStartFromTheGivenImageAndARecipeFromAnImageAsksForIt()
         {
             string model = TinyStableDiffusion.Create(_root, TinyUNetKind.TextToImage);
