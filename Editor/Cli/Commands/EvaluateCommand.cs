@@ -25,7 +25,7 @@ namespace LiveDiffusion.Cli.Commands
     {
         public static Command Create()
         {
-            var model = new Option<string?>("--model") { Description = "Model folder written by `livediffusion train` (model_index.json, unet/, scheduler/). Give this or --images." };
+            var model = new Option<string?>("--model") { Description = "Model folder written by `livediffusion train` (model_index.json, unet/, scheduler/). Default, without --images: the built-in texture model, as for generate." };
             var images = new Option<string?>("--images") { Description = "Measure images that already exist instead of generating: a folder of images (with --class-conditional, one subfolder per class, named as in --data). Needs --size. Put only the images to measure there (not contact sheets)." };
             var size = new Option<int>("--size") { Description = "With --images: the side length both sets are compared at (images are resized and centre-cropped to it, as for training; e.g. 32 for the built-in model)." };
             var data = new Option<string>("--data") { Description = "Folder of the real (training) images to compare with.", Required = true };
@@ -66,11 +66,9 @@ namespace LiveDiffusion.Cli.Commands
 
                     string? modelPath = parse.GetValue(model);
                     string? imagesPath = parse.GetValue(images);
-                    if ((modelPath == null) == (imagesPath == null))
+                    if (modelPath != null && imagesPath != null)
                     {
-                        Console.Error.WriteLine(modelPath == null
-                            ? "error: give --model <model folder> to generate and measure, or --images <folder> to measure images that already exist."
-                            : "error: --model and --images both given: measure one at a time (--model generates the images, --images reads them).");
+                        Console.Error.WriteLine("error: --model and --images both given: measure one at a time (--model generates the images, --images reads them).");
                         return 2;
                     }
 
@@ -94,7 +92,7 @@ namespace LiveDiffusion.Cli.Commands
                     }
 
                     return Run(
-                        modelPath!, parse.GetValue(data)!, parse.GetValue(count), parse.GetValue(steps), parse.GetValue(scheduler)!,
+                        modelPath ?? BuiltInModels.Locate(), parse.GetValue(data)!, parse.GetValue(count), parse.GetValue(steps), parse.GetValue(scheduler)!,
                         parse.GetValue(seed), parse.GetValue(splits), parse.GetValue(taesd), parse.GetValue(classes), parse.GetValue(mix) == "even" ? ClassMix.Even : ClassMix.Data, parse.GetValue(guidance), parse.GetValue(autoguidance), parse.GetValue(interval), parse.GetValue(guide), parse.GetValue(batch),
                         parse.GetValue(threads), parse.GetValue(json), parse.GetValue(padding)!, parse.GetValue(roll));
                 }

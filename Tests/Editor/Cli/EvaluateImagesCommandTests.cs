@@ -71,15 +71,21 @@ namespace LiveDiffusion.Editor.Tests.Cli
             Assert.Contains("mean of 3 seeded splits", output);
         }
 
+        [SharedDataFact("taesd")]
+        public void WithoutModelOrImagesTheBuiltInModelIsMeasuredAsGenerateWouldUseIt()
+        {
+            using var data = new TinyDataset(size: 32, perClass: 4, withBadFiles: false);
+            (int code, string output) = Livediffusion.Run("evaluate", "--data", data.Folder, "--count", "4", "--steps", "2", "--splits", "2",
+                "--taesd", SharedDataFolder.Require("taesd"), "--json");
+            Assert.True(code == 0, output);
+            Assert.EndsWith(Path.Combine("BuiltIn", "dungeon-textures"), Report(output)["model"]!.GetValue<string>().TrimEnd('/'));
+        }
+
         [Fact]
         public void WrongCombinationsAndUnknownClassesSayWhatToPass()
         {
             using var data = new TinyDataset(size: 16, perClass: 2, withBadFiles: false);
-            (int code, string output) = Livediffusion.Run("evaluate", "--data", data.Folder);
-            Assert.Equal(2, code);
-            Assert.Contains("give --model <model folder> to generate and measure, or --images <folder>", output);
-
-            (code, output) = Livediffusion.Run("evaluate", "--model", "Runtime/BuiltIn/dungeon-textures", "--images", data.Folder, "--data", data.Folder);
+            (int code, string output) = Livediffusion.Run("evaluate", "--model", "Runtime/BuiltIn/dungeon-textures", "--images", data.Folder, "--data", data.Folder);
             Assert.Equal(2, code);
             Assert.Contains("--model and --images both given", output);
 
