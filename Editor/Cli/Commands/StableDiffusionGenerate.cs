@@ -242,28 +242,27 @@ namespace LiveDiffusion.Cli.Commands
             }
 
             scheduler = recipe["Sampler"];
-            (int Width, int Height) size = recipe.GetSize() ?? (512, 512);
             RgbImage? init = ReadImage(parse.GetValue(InitImage), "--init-image", 3);
-            double? strength = recipe.GetNumber("Denoising strength");
-            if (strength != null && init == null)
+            if (StableDiffusionRequest.StartsFromImage(recipe) && init == null)
             {
-                throw new ArgumentException($"{path} was made from an image (Denoising strength: {strength}): pass that image with --init-image (and its --mask, --depth) to reproduce it.");
+                throw new ArgumentException($"{path} was made from an image (Denoising strength: {recipe["Denoising strength"]}): pass that image with --init-image (and its --mask, --depth) to reproduce it.");
             }
 
-            return new StableDiffusionRequest
+            StableDiffusionRequest request;
+            try
             {
-                Prompt = recipe.Prompt,
-                NegativePrompt = recipe.NegativePrompt ?? string.Empty,
-                Steps = (int)(recipe.GetInteger("Steps") ?? 25),
-                GuidanceScale = (float)(recipe.GetNumber("CFG scale") ?? 7.5),
-                Seed = (ulong)(recipe.GetInteger("Seed") ?? throw new FormatException($"{path}: the recipe has no Seed.")),
-                Width = size.Width,
-                Height = size.Height,
+                request = StableDiffusionRequest.FromRecipe(recipe);
+            }
+            catch (FormatException e)
+            {
+                throw new FormatException($"{path}: {e.Message}", e);
+            }
+
+            return request with
+            {
                 InitImage = init,
-                Strength = (float)(strength ?? 0.8),
                 Mask = ReadImage(parse.GetValue(Mask), "--mask", 1),
                 Depth = ReadDepth(parse.GetValue(Depth)),
-                Tileable = string.Equals(recipe["Tileable"], "yes", StringComparison.OrdinalIgnoreCase),
             };
         }
 

@@ -1,3 +1,4 @@
+using System;
 using LiveDiffusion.Imaging;
 
 namespace LiveDiffusion.Pipelines
@@ -23,7 +24,10 @@ namespace LiveDiffusion.Pipelines
         public const int DefaultSteps = 25;
 
         /// <summary>Classifier-free guidance scale; 1 runs the conditional branch alone (half the UNet work).</summary>
-        public float GuidanceScale { get; init; } = 7.5f;
+        public float GuidanceScale { get; init; } = DefaultGuidanceScale;
+
+        /// <summary>The default of <see cref="GuidanceScale"/>.</summary>
+        public const float DefaultGuidanceScale = 7.5f;
 
         /// <summary>Seed of the first image; image i uses Seed + i.</summary>
         public ulong Seed { get; init; }
@@ -32,16 +36,22 @@ namespace LiveDiffusion.Pipelines
         public int Count { get; init; } = 1;
 
         /// <summary>Width in pixels, a multiple of 8 (ignored when an init image gives the size).</summary>
-        public int Width { get; init; } = 512;
+        public int Width { get; init; } = DefaultSize;
+
+        /// <summary>The default of <see cref="Width"/> and <see cref="Height"/>: SD 1.x's 512.</summary>
+        public const int DefaultSize = 512;
 
         /// <summary>Height in pixels, a multiple of 8 (ignored when an init image gives the size).</summary>
-        public int Height { get; init; } = 512;
+        public int Height { get; init; } = DefaultSize;
 
         /// <summary>The image to start from (image-to-image, inpainting, depth-to-image).</summary>
         public RgbImage? InitImage { get; init; }
 
         /// <summary>How much of the init image to repaint: 0 keeps it, 1 starts from pure noise.</summary>
-        public float Strength { get; init; } = 0.8f;
+        public float Strength { get; init; } = DefaultStrength;
+
+        /// <summary>The default of <see cref="Strength"/>.</summary>
+        public const float DefaultStrength = 0.8f;
 
         /// <summary>Inpainting mask, the init image's size: white (≥ 128) is repainted, black is kept.</summary>
         public RgbImage? Mask { get; init; }
@@ -55,5 +65,36 @@ namespace LiveDiffusion.Pipelines
         /// cannot switch to wrap padding at run time.
         /// </summary>
         public bool Tileable { get; init; }
+
+        /// <summary>
+        /// The request a recipe describes (prompt, negative prompt, steps, guidance, seed, size, strength, tiling), with
+        /// this type's defaults for what it leaves out. The images an image-to-image recipe started from are not in it:
+        /// <see cref="StartsFromImage"/> says whether one is needed; give it (and its mask or depth) with <c>with</c>.
+        /// </summary>
+        /// <exception cref="FormatException">The recipe has no Seed, or a malformed value; the message names the setting.</exception>
+        public static StableDiffusionRequest FromRecipe(GenerationRecipe recipe)
+        {
+            if (recipe == null)
+            {
+                throw new ArgumentNullException(nameof(recipe));
+            }
+
+            (int Width, int Height) size = recipe.GetSize() ?? (DefaultSize, DefaultSize);
+            return new StableDiffusionRequest
+            {
+                Prompt = recipe.Prompt,
+                NegativePrompt = recipe.NegativePrompt ?? string.Empty,
+                Steps = (int)(recipe.GetInteger("Steps") ?? DefaultSteps),
+                GuidanceScale = (float)(recipe.GetNumber("CFG scale") ?? DefaultGuidanceScale),
+                Seed = (ulong)(recipe.GetInteger("Seed") ?? throw new FormatException("The recipe has no Seed; it cannot be reproduced.")),
+                Width = size.Width,
+                Height = size.Height,
+                Strength = (float)(recipe.GetNumber("Denoising strength") ?? DefaultStrength),
+                Tileable = string.Equals(recipe["Tileable"], "yes", StringComparison.OrdinalIgnoreCase),
+            };
+        }
+
+        /// <summary>Whether the recipe's image was made from an init image (it records a denoising strength).</summary>
+        public static bool StartsFromImage(GenerationRecipe recipe) => (recipe ?? throw new ArgumentNullException(nameof(recipe))).GetNumber("Denoising strength") != null;
     }
 }
