@@ -202,7 +202,6 @@ namespace LiveDiffusion.Editor.Training
 
             string optionsJson = JsonSerializer.Serialize(_options, OptionsJson);
             WarnAboutUntrainedTimesteps();
-            torch.manual_seed((long)(_options.Seed & 0x7FFFFFFF));
             using var networks = new Networks(_config, _options);
             var run = new RunState(optionsJson);
             if (resume != null)
@@ -497,6 +496,12 @@ namespace LiveDiffusion.Editor.Training
             public Networks(UNet2DConfig config, TrainingOptions options)
             {
                 Model = new UNet2D(config);
+                // The initial weights come from the run's seed alone, not from libtorch's process-wide generator.
+                using (var generator = new torch.Generator(TrainingStep.Mix(options.Seed, 0) & 0x7FFFFFFFFFFFFFFFUL))
+                {
+                    Model.ResetParameters(generator);
+                }
+
                 Ema = new UNet2D(config);
                 Model.train();
                 Ema.eval();

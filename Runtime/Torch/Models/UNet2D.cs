@@ -92,6 +92,43 @@ namespace LiveDiffusion.Torch.Models
         public long ParameterCount => parameters().Sum(p => p.numel());
 
         /// <summary>
+        /// Draws every parameter again from <paramref name="generator"/>, with the distributions libtorch's layers start
+        /// from (convolution and linear weights and biases uniform in ±1/√fan_in, embeddings standard normal; group norms
+        /// 1 and 0). A new network draws from libtorch's process-wide generator, which anything else in the process (a
+        /// parallel test, a model being loaded) draws from too; this makes a seeded initialisation depend on the seed alone.
+        /// </summary>
+        public void ResetParameters(torch.Generator generator)
+        {
+            using var noGrad = no_grad();
+            foreach ((string _, nn.Module module) in named_modules())
+            {
+                switch (module)
+                {
+                    case Conv2d conv:
+                        Uniform(conv.weight!, conv.bias, conv.weight!.shape[1] * conv.weight.shape[2] * conv.weight.shape[3], generator);
+                        break;
+                    case Linear linear:
+                        Uniform(linear.weight!, linear.bias, linear.weight!.shape[1], generator);
+                        break;
+                    case Embedding embedding:
+                        embedding.weight!.normal_(0, 1, generator);
+                        break;
+                    case GroupNorm norm:
+                        norm.weight!.fill_(TensorArithmetic.One);
+                        norm.bias!.fill_(TensorArithmetic.Zero);
+                        break;
+                }
+            }
+        }
+
+        private static void Uniform(Tensor weight, Tensor? bias, long fanIn, torch.Generator generator)
+        {
+            double bound = 1 / Math.Sqrt(fanIn);
+            weight.uniform_(-bound, bound, generator);
+            bias?.uniform_(-bound, bound, generator);
+        }
+
+        /// <summary>
         /// Predicts the model output for <paramref name="sample"/> [B, C, H, W] at <paramref name="timesteps"/> [B]
         /// (float) with optional <paramref name="classLabels"/> [B] (int64).
         /// </summary>

@@ -43,6 +43,44 @@ namespace LiveDiffusion.Torch.Tests.Models
         }
 
         [Fact]
+        public void ResetParametersDependsOnItsGeneratorAloneWithLibtorchsStartingDistributions()
+        {
+            UNet2D Reset(long seed)
+            {
+                // Whatever else draws from libtorch's process-wide generator in between changes nothing.
+                torch.manual_seed(seed * 7 + 1);
+                using (torch.rand(1000)) { }
+                var unet = new UNet2D(Tiny(PaddingMode.Circular, classes: 3));
+                using var generator = new torch.Generator((ulong)seed);
+                unet.ResetParameters(generator);
+                return unet;
+            }
+
+            using UNet2D a = Reset(5), b = Reset(5), c = Reset(6);
+            var pa = a.named_parameters().ToArray();
+            var pb = b.named_parameters().ToArray();
+            var pc = c.named_parameters().ToArray();
+            for (int i = 0; i < pa.Length; i++)
+            {
+                Assert.True(pa[i].parameter.eq(pb[i].parameter).all().item<bool>(), pa[i].name + " differs for the same seed");
+            }
+
+            Assert.Contains(Enumerable.Range(0, pa.Length), i => !pa[i].parameter.eq(pc[i].parameter).all().item<bool>());
+            foreach ((string name, TorchSharp.Modules.Parameter p) in pa)
+            {
+                float largest = p.abs().max().item<float>();
+                if (name.EndsWith("conv_in.weight", StringComparison.Ordinal))
+                {
+                    Assert.InRange(largest, 0.5f / MathF.Sqrt(p.shape[1] * 9), 1f / MathF.Sqrt(p.shape[1] * 9));
+                }
+                else if (name.Contains("norm", StringComparison.Ordinal))
+                {
+                    Assert.Equal(name.EndsWith(".weight", StringComparison.Ordinal) ? 1f : 0f, largest);
+                }
+            }
+        }
+
+        [Fact]
         public void ParameterNamesAreDiffusersNames()
         {
             using var unet = new UNet2D(Tiny(classes: 3));
