@@ -68,7 +68,7 @@ namespace LiveDiffusion.Editor.Tests.Training
             using (ChildProcess final = StartTraining(resume: true))
             {
                 (int code, string output) = final.WaitForExit(TimeSpan.FromMinutes(3));
-                Assert.True(code == 0, output);
+                Assert.True(code == 0, $"the resumed train exited with {code}{(code > 128 ? $" (signal {code - 128})" : string.Empty)}; it printed:\n{output}");
                 Assert.Contains($"Resumed from", final.Stdout);
                 Assert.Contains($"done at step {Steps}", final.Stdout);
             }
@@ -105,6 +105,11 @@ namespace LiveDiffusion.Editor.Tests.Training
             {
                 "train", "--data", _data.Folder, "--out", _run, "--preset", "tiny", "--size", "16", "--class-conditional",
                 "--steps", steps.ToString(), "--batch", "4", "--checkpoint-every", "1", "--keep", "3", "--sample-every", "0", "--plain",
+                // One libtorch thread: this test is about whole checkpoints and resuming. With libtorch's default threads
+                // the resumed 150-step run died once without a word at step ~108, under the full suite's load (1 of 10
+                // CI runs; alone it passed 4 of 4); the exit code is now reported, and the trainer tests train on the
+                // default threads.
+                "--threads", "1",
             };
             if (resume)
             {
