@@ -59,12 +59,7 @@ namespace LiveDiffusion.Editor.Training
         /// </summary>
         public (double Loss, double GradientNorm) Run(long step, UNet2D model, AdamW optimizer, Parameter[] parameters, double learningRate)
         {
-            var random = new NoiseGenerator(Mix(_options.Seed, (ulong)step));
-            // The step's noise and timesteps come from a generator of its own, not libtorch's global one: anything else in
-            // the process that seeds or draws from that (another model, a preview) would change the run.
-            using var generator = new torch.Generator(Mix(_options.Seed ^ 0xD1B54A32D192ED03UL, (ulong)step) & 0x7FFFFFFFFFFFFFFFUL);
-            DrawBatch(random);
-
+            using torch.Generator generator = DrawStep(step);
             using var scope = NewDisposeScope();
             Tensor loss = Loss(step, model, generator);
             double value = loss.item<float>();
@@ -73,13 +68,12 @@ namespace LiveDiffusion.Editor.Training
                 value = double.NaN;
             }
 
+            optimizer.ZeroGrad();
             if (!double.IsFinite(value))
             {
-                optimizer.ZeroGrad();
                 return (value, 0);
             }
 
-            optimizer.ZeroGrad();
             loss.backward();
             double norm = _options.GradientClip > 0 ? nn.utils.clip_grad_norm_(parameters, _options.GradientClip) : 0;
             optimizer.Step(learningRate);
@@ -137,12 +131,21 @@ namespace LiveDiffusion.Editor.Training
 
         private double RecomputeLoss(long step, UNet2D model)
         {
-            var random = new NoiseGenerator(Mix(_options.Seed, (ulong)step));
-            using var generator = new torch.Generator(Mix(_options.Seed ^ 0xD1B54A32D192ED03UL, (ulong)step) & 0x7FFFFFFFFFFFFFFFUL);
-            DrawBatch(random);
+            using torch.Generator generator = DrawStep(step);
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
             return Loss(step, model, generator).item<float>();
+        }
+
+        /// <summary>
+        /// Draws step <paramref name="step"/>'s batch into the host buffers and returns the generator its noise and
+        /// timesteps come from: both from (seed, step) alone. The generator is the step's own, not libtorch's global one,
+        /// which anything else in the process (another model, a preview) may seed or draw from.
+        /// </summary>
+        private torch.Generator DrawStep(long step)
+        {
+            DrawBatch(new NoiseGenerator(Mix(_options.Seed, (ulong)step)));
+            return new torch.Generator(Mix(_options.Seed ^ 0xD1B54A32D192ED03UL, (ulong)step) & 0x7FFFFFFFFFFFFFFFUL);
         }
 
         private void DrawBatch(NoiseGenerator random)
