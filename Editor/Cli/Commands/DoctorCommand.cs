@@ -9,6 +9,7 @@ using LiveDiffusion.Onnx;
 using LiveDiffusion.Rendering;
 using LiveDiffusion.Torch;
 using Microsoft.ML.OnnxRuntime;
+using TorchSharp;
 
 namespace LiveDiffusion.Cli.Commands
 {
@@ -46,8 +47,9 @@ namespace LiveDiffusion.Cli.Commands
             {
                 bool applied = LibTorchSettings.Apply();
                 findings.Add(new Finding("libtorch-nnpack", applied, applied
-                    ? $"off (this package's setting; libtorch reports {(LibTorchSettings.NnpackEnabled == false ? "off" : "on")}): no 'Could not initialize NNPACK' line per convolution on CPUs NNPACK does not support; oneDNN {(LibTorchSettings.OneDnnEnabled == false ? $"off ({LibTorchSettings.OneDnnVariable}=0)" : "on")}"
+                    ? $"off (this package's setting; libtorch reports {(LibTorchSettings.NnpackEnabled == false ? "off" : "on")}): no 'Could not initialize NNPACK' line per convolution on CPUs NNPACK does not support"
                     : "this libtorch has no NNPACK switch: on CPUs NNPACK does not support it may print 'Could not initialize NNPACK' per convolution"));
+                findings.Add(new Finding("libtorch-onednn", true, DescribeOneDnn(LibTorchSettings.OneDnnCheck)));
             }
 
             try
@@ -89,6 +91,26 @@ namespace LiveDiffusion.Cli.Commands
 
             bool required = findings.TrueForAll(f => f.Ok);
             return required ? 0 : 1;
+        }
+
+        private static string DescribeOneDnn(OneDnnConvolutionCheck? check)
+        {
+            if (check == null)
+            {
+                return LibTorchSettings.OneDnnEnabled == false
+                    ? $"off ({LibTorchSettings.OneDnnVariable}=0): every convolution runs on libtorch's own kernels"
+                    : "not checked: this libtorch has no oneDNN switch";
+            }
+
+            string how = $"checked against libtorch's own convolutions on 1 and {torch.get_num_threads()} thread(s)";
+            if (!check.ForwardCorrect)
+            {
+                return $"{how}: forward results wrong on this CPU ({check.ForwardFault}); off for the whole process (slower)";
+            }
+
+            return check.BackwardCorrect
+                ? $"{how}: forward results and gradients agree; on for inference and training"
+                : $"{how}: gradients wrong on this CPU ({check.BackwardFault}); training turns oneDNN off (slower), inference keeps it";
         }
 
         private static string Describe(GlProbeResult r) =>

@@ -168,10 +168,18 @@ namespace LiveDiffusion.Editor.Training
         /// <remarks>
         /// <see cref="TrainingOptions.Threads"/> above 0 sets libtorch's thread count for the run, and a run that falls back
         /// to one thread (see the non-finite policy) changes it too; it is restored afterwards either way: the count is
-        /// process-wide, and other work in the process (a panel, parallel tests) reads it too.
+        /// process-wide, and other work in the process (a panel, parallel tests) reads it too. Where libtorch's oneDNN
+        /// convolutions give wrong gradients on this CPU (<see cref="LibTorchSettings.TrainingNote"/>), the run holds them
+        /// off and says so first.
         /// </remarks>
         public TrainingResult Run(Checkpoint? resume = null, CancellationToken cancellation = default)
         {
+            using IDisposable kernels = LibTorchSettings.ForTraining();
+            if (LibTorchSettings.TrainingNote is string note)
+            {
+                Say(note);
+            }
+
             int before = torch.get_num_threads();
             if (_options.Threads > 0)
             {
