@@ -1,11 +1,11 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
 using System.Threading;
 using LiveDiffusion.Imaging;
 using LiveDiffusion.Models;
+using LiveDiffusion.Pipelines.Guidance;
 using LiveDiffusion.Schedulers;
 using LiveDiffusion.Text;
 
@@ -82,9 +82,8 @@ namespace LiveDiffusion.Pipelines
             var warnings = new List<string>();
 
             // 2. Encode the prompts: conditional rows first, then unconditional ones (one batched UNet call per step).
-            bool guided = request.GuidanceScale != 1f;
-            int modelBatch = guided ? 2 * count : count;
-            TextEmbeddings text = EncodePrompts(request, count, guided, warnings);
+            Guider guider = request.GuidanceScale != 1f ? new ClassifierFreeGuidance(request.GuidanceScale) : NoGuidance.Instance;
+            TextEmbeddings text = EncodePrompts(request, count, guider.RowsPerImage == 2, warnings);
 
             // 3. Timesteps (image-to-image runs the tail of the schedule).
             Scheduler scheduler = Scheduler;
@@ -95,97 +94,18 @@ namespace LiveDiffusion.Pipelines
             var latents = new TensorBuffer(count, LatentChannels, latentHeight, latentWidth);
             var noise = latents.CreateLike();
             PerImageNoise.ForImages(request.Seed, count).FillGaussian(noise.Span);
-
             TensorBuffer? initLatents = init != null ? EncodeImage(init, count, mask: null) : null;
-            if (initLatents == null)
-            {
-                TensorPrimitives.Multiply(noise.Span, scheduler.InitNoiseSigma, latents.Span);
-            }
-            else if (timesteps.Count == 0)
-            {
-                initLatents.CopyTo(latents);
-            }
-            else
-            {
-                scheduler.AddNoise(initLatents, noise, timesteps[0], latents);
-            }
+            StartLatents(scheduler, initLatents, noise, latents);
 
-            // Conditioning channels that stay fixed over the loop: [mask, masked-image latents] or [depth].
+            // 5. Denoise, with conditioning channels that stay fixed over the loop ([mask, masked-image latents] or [depth]).
             TensorBuffer? latentMask = request.Mask != null ? LatentMask(request.Mask, count, latentHeight, latentWidth) : null;
-            TensorBuffer? conditioning = null;
-            if (IsInpaintingUNet)
-            {
-                TensorBuffer maskedLatents = EncodeImage(init!, count, request.Mask);
-                conditioning = new TensorBuffer(count, 1 + LatentChannels, latentHeight, latentWidth);
-                for (int i = 0; i < count; i++)
-                {
-                    latentMask!.Item(i).CopyTo(conditioning.Item(i));
-                    maskedLatents.Item(i).CopyTo(conditioning.Item(i).Slice(latents.PlaneLength));
-                }
-            }
-            else if (IsDepthUNet)
-            {
-                conditioning = DepthChannel(request.Depth!, count, latentHeight, latentWidth);
-            }
-
-            // 5. Denoise.
-            var modelInput = new TensorBuffer(modelBatch, _unet.Info.InChannels, latentHeight, latentWidth);
-            var modelOutput = new TensorBuffer(modelBatch, LatentChannels, latentHeight, latentWidth);
-            var guidedOutput = guided ? latents.CreateLike() : modelOutput;
-            var scaled = latents.CreateLike();
-            var predictedOriginal = latents.CreateLike();
-            var properLatents = latentMask != null && !IsInpaintingUNet ? latents.CreateLike() : null;
+            TensorBuffer? conditioning = FixedChannels(request, init, latentMask, count, latentHeight, latentWidth);
             LatentRoll? roll = request.Tileable ? new LatentRoll(request.Seed ^ OffsetSeedSalt, latentHeight, latentWidth) : null;
-            for (int b = 0; b < modelBatch; b++)
-            {
-                conditioning?.Item(b % count).CopyTo(modelInput.Item(b).Slice(latents.ItemLength));
-            }
+            var prediction = new GuidedPrediction(guider, _unet, null, latents, conditioning, (input, _) => input.EncoderHiddenStates = text, roll);
+            Action<int>? afterStep = latentMask != null && !IsInpaintingUNet ? BlendWithInit(scheduler, timesteps, initLatents!, noise, latents, latentMask) : null;
 
-            var input = new DenoiserInput(modelInput) { EncoderHiddenStates = text };
             // Each image draws its step noise from a stream of its own, so stochastic schedulers reproduce it alone too.
-            var stepNoise = PerImageNoise.ForSteps(request.Seed, count);
-            var step = new DenoisingStep(latents, predictedOriginal) { Count = timesteps.Count };
-            var clock = Stopwatch.StartNew();
-            for (int index = 0; index < timesteps.Count; index++)
-            {
-                cancellation.ThrowIfCancellationRequested();
-                long started = clock.ElapsedTicks;
-                float t = timesteps[index];
-                scheduler.ScaleModelInput(latents, t, scaled);
-                for (int b = 0; b < modelBatch; b++)
-                {
-                    scaled.Item(b % count).CopyTo(modelInput.Item(b));
-                }
-
-                roll?.Forward(modelInput);
-                input.Timestep = t;
-                _unet.Predict(input, modelOutput);
-                roll?.Back(modelOutput);
-
-                if (guided)
-                {
-                    ClassifierFreeGuidance.Combine(modelOutput, request.GuidanceScale, guidedOutput);
-                }
-
-                scheduler.Step(guidedOutput, t, latents, latents, predictedOriginal, stepNoise);
-                if (properLatents != null)
-                {
-                    // 4-channel inpainting: outside the mask, put back the init latents at the next step's noise level
-                    // (and exactly the init latents after the last step).
-                    if (index < timesteps.Count - 1)
-                    {
-                        scheduler.AddNoise(initLatents!, noise, timesteps[index + 1], properLatents);
-                    }
-                    else
-                    {
-                        initLatents!.CopyTo(properLatents);
-                    }
-
-                    BlendOutsideMask(latents, properLatents, latentMask!);
-                }
-
-                onStep?.Invoke(step.Report(index, t, clock, started));
-            }
+            DenoisingLoop.Run(scheduler, timesteps, latents, guider, prediction, PerImageNoise.ForSteps(request.Seed, count), afterStep, onStep, cancellation);
 
             // 6. Decode.
             cancellation.ThrowIfCancellationRequested();
@@ -296,6 +216,70 @@ namespace LiveDiffusion.Pipelines
             {
                 throw new ArgumentOutOfRangeException(nameof(request), $"GuidanceScale is {request.GuidanceScale}; use 1 (none) or more.");
             }
+        }
+
+        /// <summary>The starting latents: the noise at the scheduler's initial σ, or the init image's latents noised to the first timestep (unnoised with no steps).</summary>
+        private static void StartLatents(Scheduler scheduler, TensorBuffer? initLatents, TensorBuffer noise, TensorBuffer latents)
+        {
+            if (initLatents == null)
+            {
+                TensorPrimitives.Multiply(noise.Span, scheduler.InitNoiseSigma, latents.Span);
+            }
+            else if (scheduler.Timesteps.Count == 0)
+            {
+                initLatents.CopyTo(latents);
+            }
+            else
+            {
+                scheduler.AddNoise(initLatents, noise, scheduler.Timesteps[0], latents);
+            }
+        }
+
+        /// <summary>The per-image channels an inpainting UNet ([mask, masked-image latents]) or a depth UNet ([depth]) takes after the latents; null for others.</summary>
+        private TensorBuffer? FixedChannels(StableDiffusionRequest request, RgbImage? init, TensorBuffer? latentMask, int count, int latentHeight, int latentWidth)
+        {
+            if (IsDepthUNet)
+            {
+                return DepthChannel(request.Depth!, count, latentHeight, latentWidth);
+            }
+
+            if (!IsInpaintingUNet)
+            {
+                return null;
+            }
+
+            TensorBuffer maskedLatents = EncodeImage(init!, count, request.Mask);
+            var conditioning = new TensorBuffer(count, 1 + LatentChannels, latentHeight, latentWidth);
+            int plane = latentHeight * latentWidth;
+            for (int i = 0; i < count; i++)
+            {
+                latentMask!.Item(i).CopyTo(conditioning.Item(i));
+                maskedLatents.Item(i).CopyTo(conditioning.Item(i).Slice(plane));
+            }
+
+            return conditioning;
+        }
+
+        /// <summary>
+        /// 4-channel inpainting: after each step, outside the mask, the init latents at the next step's noise level (and
+        /// exactly the init latents after the last step) replace the denoised ones.
+        /// </summary>
+        private static Action<int> BlendWithInit(Scheduler scheduler, IReadOnlyList<float> timesteps, TensorBuffer initLatents, TensorBuffer noise, TensorBuffer latents, TensorBuffer latentMask)
+        {
+            var proper = latents.CreateLike();
+            return index =>
+            {
+                if (index < timesteps.Count - 1)
+                {
+                    scheduler.AddNoise(initLatents, noise, timesteps[index + 1], proper);
+                }
+                else
+                {
+                    initLatents.CopyTo(proper);
+                }
+
+                BlendOutsideMask(latents, proper, latentMask);
+            };
         }
 
         private TextEmbeddings EncodePrompts(StableDiffusionRequest request, int count, bool guided, List<string> warnings)

@@ -1,9 +1,8 @@
 using System;
-using System.Diagnostics;
-using System.Linq;
 using System.Numerics.Tensors;
 using System.Threading;
 using LiveDiffusion.Models;
+using LiveDiffusion.Pipelines.Guidance;
 using LiveDiffusion.Schedulers;
 
 namespace LiveDiffusion.Pipelines
@@ -55,25 +54,10 @@ namespace LiveDiffusion.Pipelines
             int width = options.Width == 0 ? info.SampleSize : options.Width;
             int height = options.Height == 0 ? info.SampleSize : options.Height;
             Validate(options, info, width, height);
-            bool autoguided = options.AutoguidanceScale != 1f;
-            if (autoguided && _guide == null)
-            {
-                throw new ArgumentException($"Autoguidance scale {options.AutoguidanceScale} needs a guide model: create the pipeline with one, or use scale 1.", nameof(options));
-            }
-
-            if (autoguided && options.GuidanceScale != 1f && options.ClassLabel.HasValue)
-            {
-                throw new ArgumentException($"Autoguidance ({options.AutoguidanceScale}) and classifier-free guidance ({options.GuidanceScale}) were both asked for; use one (the other at 1).", nameof(options));
-            }
-
-            if (autoguided && (width % _guide!.Info.SizeMultiple != 0 || height % _guide.Info.SizeMultiple != 0))
-            {
-                throw new ArgumentOutOfRangeException(nameof(options), $"Size {width}x{height} must be a multiple of {_guide.Info.SizeMultiple} for the guide {_guide.Info.Name}.");
-            }
-
+            ValidateAutoguidance(options, width, height);
+            Guider guider = GuiderFor(options, info);
             int count = options.Count;
             int? label = options.ClassLabel;
-            bool guided = info.UnconditionalClass.HasValue && label.HasValue && options.GuidanceScale != 1f;
             if (info.ClassCount > 0 && !label.HasValue)
             {
                 // A class-conditional model asked for no class: use its "no class" embedding (what CFG trains it for).
@@ -89,75 +73,61 @@ namespace LiveDiffusion.Pipelines
             Scheduler scheduler = Scheduler;
             scheduler.SetTimesteps(options.Steps);
             TensorPrimitives.Multiply(latents.Span, scheduler.InitNoiseSigma, latents.Span);
-
-            int modelBatch = guided ? 2 * count : count;
-            var modelInput = new TensorBuffer(modelBatch, info.InChannels, height, width);
-            var modelOutput = new TensorBuffer(modelBatch, info.OutChannels, height, width);
-            var guideOutput = autoguided ? new TensorBuffer(count, info.OutChannels, height, width) : null;
-            var guidedOutput = guided ? new TensorBuffer(count, info.OutChannels, height, width) : modelOutput;
-            var predictedOriginal = latents.CreateLike();
-            var scaled = guided ? latents.CreateLike() : modelInput;
-            var input = new DenoiserInput(modelInput);
-            if (label.HasValue)
-            {
-                input.ClassLabels = new int[modelBatch];
-                for (int i = 0; i < modelBatch; i++)
-                {
-                    input.ClassLabels[i] = i < count ? label.Value : info.UnconditionalClass!.Value;
-                }
-            }
-
-            // Outside a guidance interval classifier-free guidance runs the conditional branch alone, at half the batch.
-            DenoiserInput? conditionalOnly = guided && options.GuidanceInterval.HasValue
-                ? new DenoiserInput(scaled) { ClassLabels = Enumerable.Repeat(label!.Value, count).ToArray() }
-                : null;
             LatentRoll? roll = options.TileByRolling ? new LatentRoll(options.Seed ^ RollSeedSalt, height, width) : null;
-            var step = new DenoisingStep(latents, predictedOriginal) { Count = scheduler.Timesteps.Count };
-            var clock = Stopwatch.StartNew();
-            int half = latents.Length;
-            for (int index = 0; index < scheduler.Timesteps.Count; index++)
+            var prediction = new GuidedPrediction(guider, _denoiser, _guide, latents, null,
+                (input, withUnconditional) => input.ClassLabels = Labels(input.Sample.Batch, count, label, info.UnconditionalClass), roll);
+            DenoisingLoop.Run(scheduler, scheduler.Timesteps, latents, guider, prediction, stepNoise, null, onStep, cancellation);
+            return latents;
+        }
+
+        /// <summary>
+        /// The guider for <paramref name="options"/>: autoguidance when its scale is not 1; classifier-free guidance when a
+        /// class is asked of a model with a "no class" embedding at a scale other than 1; else none. Either guides within
+        /// the options' interval.
+        /// </summary>
+        internal static Guider GuiderFor(GenerationOptions options, DenoiserInfo info) =>
+            options.AutoguidanceScale != 1f ? new Autoguidance(options.AutoguidanceScale, options.GuidanceInterval)
+            : info.UnconditionalClass.HasValue && options.ClassLabel.HasValue && options.GuidanceScale != 1f ? new ClassifierFreeGuidance(options.GuidanceScale, options.GuidanceInterval)
+            : NoGuidance.Instance;
+
+        /// <summary>One class per row: the class for the conditional rows, the "no class" embedding for the rows after them; null without a class.</summary>
+        private static int[]? Labels(int rows, int count, int? label, int? unconditional)
+        {
+            if (!label.HasValue)
             {
-                cancellation.ThrowIfCancellationRequested();
-                long started = clock.ElapsedTicks;
-                float t = scheduler.Timesteps[index];
-                scheduler.ScaleModelInput(latents, t, scaled);
-                bool inInterval = options.GuidanceInterval is not { } interval || (t >= interval.Low && t <= interval.High);
-                if (guided && !inInterval)
-                {
-                    roll?.Forward(scaled);
-                    conditionalOnly!.Timestep = t;
-                    _denoiser.Predict(conditionalOnly, guidedOutput);
-                    roll?.Back(guidedOutput);
-                }
-                else
-                {
-                    if (guided)
-                    {
-                        scaled.Span.CopyTo(modelInput.Span.Slice(0, half));
-                        scaled.Span.CopyTo(modelInput.Span.Slice(half, half));
-                    }
-
-                    roll?.Forward(modelInput);
-                    input.Timestep = t;
-                    _denoiser.Predict(input, modelOutput);
-                    roll?.Back(modelOutput);
-                    if (guided)
-                    {
-                        ClassifierFreeGuidance.Combine(modelOutput, options.GuidanceScale, guidedOutput);
-                    }
-                    else if (guideOutput != null && inInterval)
-                    {
-                        _guide!.Predict(input, guideOutput);
-                        roll?.Back(guideOutput);
-                        ClassifierFreeGuidance.Combine(modelOutput.Span, guideOutput.Span, options.AutoguidanceScale, modelOutput.Span);
-                    }
-                }
-
-                scheduler.Step(guidedOutput, t, latents, latents, predictedOriginal, stepNoise);
-                onStep?.Invoke(step.Report(index, t, clock, started));
+                return null;
             }
 
-            return latents;
+            var labels = new int[rows];
+            for (int i = 0; i < rows; i++)
+            {
+                labels[i] = i < count ? label.Value : unconditional!.Value;
+            }
+
+            return labels;
+        }
+
+        private void ValidateAutoguidance(GenerationOptions options, int width, int height)
+        {
+            if (options.AutoguidanceScale == 1f)
+            {
+                return;
+            }
+
+            if (_guide == null)
+            {
+                throw new ArgumentException($"Autoguidance scale {options.AutoguidanceScale} needs a guide model: create the pipeline with one, or use scale 1.", nameof(options));
+            }
+
+            if (options.GuidanceScale != 1f && options.ClassLabel.HasValue)
+            {
+                throw new ArgumentException($"Autoguidance ({options.AutoguidanceScale}) and classifier-free guidance ({options.GuidanceScale}) were both asked for; use one (the other at 1).", nameof(options));
+            }
+
+            if (width % _guide.Info.SizeMultiple != 0 || height % _guide.Info.SizeMultiple != 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), $"Size {width}x{height} must be a multiple of {_guide.Info.SizeMultiple} for the guide {_guide.Info.Name}.");
+            }
         }
 
         private static void CheckGuide(DenoiserInfo model, DenoiserInfo guide)

@@ -1,27 +1,13 @@
 using System;
 using System.Numerics.Tensors;
 
-namespace LiveDiffusion.Pipelines
+namespace LiveDiffusion.Pipelines.Guidance
 {
-    /// <summary>
-    /// Guidance by extrapolation between two predictions: classifier-free guidance (conditional against "no class")
-    /// and autoguidance (the model against a weaker guide model, both conditioned alike).
-    /// </summary>
-    internal static class ClassifierFreeGuidance
+    /// <summary>The extrapolation every guider ends with: result = weak + scale · (strong − weak).</summary>
+    internal static class GuidanceArithmetic
     {
-        /// <summary>destination = uncond + scale · (cond − uncond), where cond and uncond are the two halves of <paramref name="batched"/>.</summary>
-        public static void Combine(TensorBuffer batched, float scale, TensorBuffer destination)
-        {
-            int half = destination.Length;
-            if (batched.Length != 2 * half)
-            {
-                throw new ArgumentException($"A guided batch {batched.ShapeString} must hold twice {destination.ShapeString}.", nameof(batched));
-            }
-
-            Combine(batched.Span.Slice(0, half), batched.Span.Slice(half, half), scale, destination.Span);
-        }
-
         /// <summary>result = weak + scale · (strong − weak); <paramref name="result"/> may be <paramref name="strong"/> but must not overlap <paramref name="weak"/>.</summary>
+        /// <exception cref="ArgumentException">The spans differ in length, or the result overlaps the weak prediction.</exception>
         public static void Combine(ReadOnlySpan<float> strong, ReadOnlySpan<float> weak, float scale, Span<float> result)
         {
             if (strong.Length != weak.Length || result.Length != strong.Length)
