@@ -20,7 +20,8 @@ namespace LiveDiffusion.Onnx
         /// <summary>
         /// Loads an opened model folder: <c>unet/model.onnx</c> (and <c>guide_unet/model.onnx</c> when the folder has a
         /// guide) when present; otherwise <paramref name="export"/> builds the model in memory, and without one the file
-        /// is required. <paramref name="log"/> hears one line per UNet: where it came from and the execution provider.
+        /// is required; a folder from <see cref="ModelFolder.WithPadding"/> that changed the padding is always exported.
+        /// <paramref name="log"/> hears one line per UNet: where it came from and the execution provider.
         /// </summary>
         /// <exception cref="ModelConfigException">
         /// A <c>model.onnx</c> is missing and there is no <paramref name="export"/>, or a part is unloadable or mismatched.
@@ -51,7 +52,7 @@ namespace LiveDiffusion.Onnx
             string path = guide ? folder.GuideOnnxPath : folder.OnnxPath;
             string what = guide ? "guide UNet" : "UNet";
             OnnxModel model;
-            if (File.Exists(path))
+            if (File.Exists(path) && !folder.PaddingOverridden)
             {
                 model = OnnxModel.Load(path, settings);
                 log?.Invoke($"onnx: {path} on {model.Providers.Selected}");
@@ -61,6 +62,10 @@ namespace LiveDiffusion.Onnx
                 var clock = Stopwatch.StartNew();
                 model = OnnxModel.FromBytes(export(folder, guide), path + " (exported in memory)", settings);
                 log?.Invoke($"onnx: exported the {what} in memory in {clock.ElapsedMilliseconds} ms, running on {model.Providers.Selected}; `livediffusion export --model <folder>` keeps the file.");
+            }
+            else if (folder.PaddingOverridden)
+            {
+                throw new ModelConfigException($"{path}: an exported graph keeps the padding it was exported with; running {folder.Path} with {config.PaddingMode} padding needs the UNet exported in memory (pass an export).");
             }
             else
             {

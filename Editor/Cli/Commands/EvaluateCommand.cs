@@ -160,28 +160,19 @@ namespace LiveDiffusion.Cli.Commands
             EvaluationData evaluationData = EvaluationData.FromDataset(dataset, unet.SampleSize);
             using TaesdEncoder encoder = TaesdEncoder.Load(Path.Combine(taesdPath, TaesdEncoder.WeightsFileName));
             PaddingMode? paddingOverride = padding switch { "zeros" => PaddingMode.Zeros, "circular" => PaddingMode.Circular, _ => null };
-            using var denoiser = new TorchDenoiser(UNet2D.Load(folder.UNetFolder, paddingOverride), ownsModel: true, folder.Scheduler.PredictionType);
-            string? guideUNetFolder = null;
-            if (guidePath != null)
-            {
-                ModelFolder other = ModelFolder.Open(guidePath);
-                folder.CheckGuide(other);
-                guideUNetFolder = other.UNetFolder;
-            }
-            else if (folder.GuideUNet != null)
-            {
-                guideUNetFolder = folder.GuideUNetFolder;
-            }
-
-            GuidanceChoice choice = GuidanceChoice.Resolve(
-                guidance, autoguidance, guidanceInterval, guideUNetFolder != null, guidePath != null ? 1f : folder.AutoguidanceScale, guidePath != null ? null : folder.AutoguidanceInterval, 1f, folder.Path);
+            ModelFolder run = guidePath != null ? folder.WithGuide(ModelFolder.Open(guidePath)) : folder;
+            run = paddingOverride is PaddingMode mode ? run.WithPadding(mode) : run;
+            using TextureGenerator generator = TorchTextureGenerator.Load(run);
+            string? guideUNetFolder = run.GuideUNet != null ? run.GuideUNetFolder : null;
+            GuidanceChoice choice = GuidanceChoice.Resolve(guidance, autoguidance, guidanceInterval, generator, 1f);
             (float cfgScale, float autoScale, (float Low, float High)? interval) = (choice.ClassifierFreeScale, choice.AutoguidanceScale, choice.Interval);
             if (guidePath != null && autoScale == 1f)
             {
                 throw new ArgumentException("--guide-model is used only by autoguidance: give --autoguidance <scale> too.");
             }
 
-            using TorchDenoiser? guideDenoiser = autoScale == 1f ? null : new TorchDenoiser(UNet2D.Load(guideUNetFolder!, paddingOverride), ownsModel: true, folder.Scheduler.PredictionType);
+            IDenoiser denoiser = generator.Denoiser;
+            IDenoiser? guideDenoiser = autoScale == 1f ? null : generator.Guide;
             if (guideDenoiser != null)
             {
                 say($"guidance: autoguidance {autoScale.ToString(CultureInfo.InvariantCulture)} by {guideUNetFolder} ({guideDenoiser.Info.Name}){(interval is { } range ? $" at timesteps {GuidanceIntervals.Format(range)}" : string.Empty)}");

@@ -43,6 +43,14 @@ namespace LiveDiffusion.Models
             Scheduler = scheduler;
             GuideUNet = guide;
             AutoguidanceScale = autoguidanceScale;
+            GuideUNetFolder = System.IO.Path.Combine(path, GuideComponent);
+        }
+
+        private ModelFolder(ModelFolder from, UNet2DConfig unet, UNet2DConfig? guide, string guideFolder, float autoguidanceScale, (float Low, float High)? autoguidanceInterval, bool paddingOverridden)
+            : this(from.Path, unet, from.Scheduler, guide, autoguidanceScale, autoguidanceInterval, from.SamplingSteps)
+        {
+            GuideUNetFolder = guideFolder;
+            PaddingOverridden = paddingOverridden;
         }
 
         /// <summary>The folder.</summary>
@@ -63,8 +71,14 @@ namespace LiveDiffusion.Models
         /// <summary>The guide UNet's configuration, when the folder has one for autoguidance.</summary>
         public UNet2DConfig? GuideUNet { get; }
 
-        /// <summary>The <c>guide_unet/</c> subfolder.</summary>
-        public string GuideUNetFolder => System.IO.Path.Combine(Path, GuideComponent);
+        /// <summary>The guide UNet's folder: the <c>guide_unet/</c> subfolder, or another folder's <c>unet/</c> (see <see cref="WithGuide"/>).</summary>
+        public string GuideUNetFolder { get; }
+
+        /// <summary>
+        /// Whether <see cref="WithPadding"/> changed the UNets' padding from what their configs say: backends then build
+        /// them from the weights (an exported <c>model.onnx</c> fixed its padding when it was written).
+        /// </summary>
+        public bool PaddingOverridden { get; }
 
         /// <summary>The guide UNet exported to ONNX, if it was.</summary>
         public string GuideOnnxPath => System.IO.Path.Combine(GuideUNetFolder, OnnxFileName);
@@ -80,6 +94,29 @@ namespace LiveDiffusion.Models
         /// steps of the default sampler); null: none recorded, use the caller's default.
         /// </summary>
         public int? SamplingSteps { get; }
+
+        /// <summary>
+        /// This folder with its UNet and guide run with <paramref name="padding"/> whatever their configs say (the weights
+        /// do not depend on it): e.g. a circular model with zeros, as an engine whose convolutions cannot wrap would run it.
+        /// </summary>
+        public ModelFolder WithPadding(PaddingMode padding)
+        {
+            bool changes = UNet.PaddingMode != padding || (GuideUNet != null && GuideUNet.PaddingMode != padding);
+            return new ModelFolder(this, UNet with { PaddingMode = padding }, GuideUNet == null ? null : GuideUNet with { PaddingMode = padding },
+                GuideUNetFolder, AutoguidanceScale, AutoguidanceInterval, PaddingOverridden || changes);
+        }
+
+        /// <summary>
+        /// This folder guided by the UNet of the model folder <paramref name="guide"/> (checked with <see cref="CheckGuide(ModelFolder)"/>)
+        /// instead of its own guide; the folder's recommended autoguidance scale and interval, tuned for its own guide, are
+        /// dropped (scale 1, every step).
+        /// </summary>
+        /// <exception cref="ModelConfigException">The guide cannot guide this model; the message says why.</exception>
+        public ModelFolder WithGuide(ModelFolder guide)
+        {
+            CheckGuide(guide ?? throw new ArgumentNullException(nameof(guide)));
+            return new ModelFolder(this, UNet, guide.UNet, guide.UNetFolder, 1f, null, PaddingOverridden || guide.PaddingOverridden);
+        }
 
         /// <summary>Opens and checks a model folder.</summary>
         /// <exception cref="ModelConfigException">A part is missing or unreadable; the message names it.</exception>

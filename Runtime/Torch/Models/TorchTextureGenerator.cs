@@ -12,14 +12,21 @@ namespace LiveDiffusion.Torch.Models
         /// </summary>
         public static TextureGenerator Load(string? modelFolder = null) => Load(ModelFolder.Open(modelFolder ?? BuiltInModels.Locate()));
 
-        /// <summary>Loads an opened model folder, with its guide UNet when it has one.</summary>
+        /// <summary>
+        /// Loads an opened model folder, with its guide UNet when it has one: the one way to open a texture model with
+        /// TorchSharp. A folder from <see cref="ModelFolder.WithPadding"/> runs with that padding, and one from
+        /// <see cref="ModelFolder.WithGuide"/> with that guide.
+        /// </summary>
+        /// <exception cref="ModelConfigException">A UNet's configuration or weights are missing or do not match.</exception>
         public static TextureGenerator Load(ModelFolder folder)
         {
-            TorchDenoiser denoiser = TorchDenoiser.Load(folder.UNetFolder, folder.Scheduler.PredictionType);
+            var denoiser = new TorchDenoiser(UNet2D.Load(folder.UNetFolder, folder.UNet.PaddingMode), ownsModel: true, folder.Scheduler.PredictionType);
             TorchDenoiser? guide = null;
             try
             {
-                guide = folder.GuideUNet != null ? TorchDenoiser.Load(folder.GuideUNetFolder, folder.Scheduler.PredictionType) : null;
+                guide = folder.GuideUNet != null
+                    ? new TorchDenoiser(UNet2D.Load(folder.GuideUNetFolder, folder.GuideUNet.PaddingMode), ownsModel: true, folder.Scheduler.PredictionType)
+                    : null;
                 return new TextureGenerator(folder, denoiser, guide);
             }
             catch

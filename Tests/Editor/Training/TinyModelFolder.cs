@@ -18,7 +18,7 @@ namespace LiveDiffusion.Editor.Tests.Training
         /// </summary>
         public static string Write(string folder, int width, string[]? classes, int seed)
         {
-            torch.manual_seed(seed);
+            using var generator = new torch.Generator((ulong)seed);
             using (var unet = new UNet2D(new UNet2DConfig
             {
                 SampleSize = 16,
@@ -32,6 +32,7 @@ namespace LiveDiffusion.Editor.Tests.Training
                 ClassNames = classes ?? Array.Empty<string>(),
             }))
             {
+                unet.ResetParameters(generator);
                 unet.Save(Path.Combine(folder, "unet"));
             }
 
