@@ -118,7 +118,7 @@ namespace LiveDiffusion.Editor.Panel
         {
             string name = request.Name!;
             (DatasetReport report, ImageFolderDataset dataset) = DatasetInspector.Inspect(_options.DataRoot, request.Dataset, request.ToDatasetOptions());
-            UNet2DConfig config = ModelPresets.Create(request.Preset, request.Size, dataset.Options.Channels, request.ToPaddingMode(), dataset.ClassNames);
+            UNet2DConfig config = request.CreateUNetConfig(dataset);
             TrainingOptions training = request.ToTrainingOptions(_options.Threads);
             Checkpoint? resume = ResolveResume(folder, request.Resume, config, training);
             DiffusionTrainer trainer;

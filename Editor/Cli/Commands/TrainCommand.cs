@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
@@ -13,37 +14,49 @@ namespace LiveDiffusion.Cli.Commands
     /// <summary><c>livediffusion train</c>: trains a diffusion model on a folder of images.</summary>
     internal static class TrainCommand
     {
+        private static readonly TrainingRecipe Defaults = new TrainingRecipe();
+
+        /// <summary>The option that sets each <see cref="TrainingRecipe"/> field, for error lines.</summary>
+        private static readonly IReadOnlyDictionary<string, string> OptionNames = new Dictionary<string, string>
+        {
+            ["preset"] = "--preset", ["size"] = "--size", ["padding"] = "--padding", ["alpha"] = "--alpha", ["steps"] = "--steps",
+            ["batchSize"] = "--batch", ["learningRate"] = "--lr", ["warmupSteps"] = "--warmup", ["rotate90Classes"] = "--rotate90-classes",
+            ["prediction"] = "--prediction", ["minSnrGamma"] = "--min-snr", ["minSnrFloor"] = "--min-snr-floor",
+            ["checkpointEvery"] = "--checkpoint-every", ["keepCheckpoints"] = "--keep", ["sampleEvery"] = "--sample-every",
+            ["sampleCount"] = "--sample-count", ["sampleSteps"] = "--sample-steps",
+        };
+
         public static Command Create()
         {
             var data = new Option<string>("--data") { Description = "Folder of training images (subfolders are classes with --class-conditional).", Required = true };
             var output = new Option<string>("--out") { Description = "Run folder: checkpoints/, samples/, train_log.jsonl, model/.", Required = true };
-            var preset = new Option<string>("--preset") { Description = "Model size: " + string.Join(", ", ModelPresets.Names) + ".", DefaultValueFactory = _ => "small" };
+            var preset = new Option<string>("--preset") { Description = "Model size: " + string.Join(", ", ModelPresets.Names) + ".", DefaultValueFactory = _ => Defaults.Preset };
             var config = new Option<string?>("--unet-config") { Description = "A unet/config.json to train instead of a preset." };
-            var size = new Option<int>("--size") { Description = "Training resolution (pixels).", DefaultValueFactory = _ => 32 };
-            var padding = new Option<string>("--padding") { Description = "circular (outputs tile seamlessly) or zeros.", DefaultValueFactory = _ => "circular" };
+            var size = new Option<int>("--size") { Description = "Training resolution (pixels).", DefaultValueFactory = _ => Defaults.Size };
+            var padding = new Option<string>("--padding") { Description = "circular (outputs tile seamlessly) or zeros.", DefaultValueFactory = _ => Defaults.Padding };
             var classes = new Option<bool>("--class-conditional") { Description = "Subfolders are class labels; trains with label dropout for guidance." };
-            var steps = new Option<int>("--steps") { Description = "Optimisation steps.", DefaultValueFactory = _ => 10000 };
-            var batch = new Option<int>("--batch") { Description = "Images per step.", DefaultValueFactory = _ => 32 };
-            var lr = new Option<double>("--lr") { Description = "Peak learning rate (AdamW).", DefaultValueFactory = _ => 2e-4 };
-            var warmup = new Option<int>("--warmup") { Description = "Warm-up steps.", DefaultValueFactory = _ => 200 };
-            var seed = new Option<ulong>("--seed") { Description = "Seed; the same seed gives the same run.", DefaultValueFactory = _ => 1234UL };
-            var prediction = new Option<string>("--prediction") { Description = "epsilon or v.", DefaultValueFactory = _ => "epsilon" };
-            var minSnr = new Option<double>("--min-snr") { Description = "Min-SNR-gamma loss weighting (0 disables).", DefaultValueFactory = _ => 5.0 };
+            var steps = new Option<int>("--steps") { Description = "Optimisation steps.", DefaultValueFactory = _ => Defaults.Steps };
+            var batch = new Option<int>("--batch") { Description = "Images per step.", DefaultValueFactory = _ => Defaults.BatchSize };
+            var lr = new Option<double>("--lr") { Description = "Peak learning rate (AdamW).", DefaultValueFactory = _ => Defaults.LearningRate };
+            var warmup = new Option<int?>("--warmup") { Description = $"Warm-up steps, at most --steps (default: {new TrainingOptions().WarmupSteps}; a shorter run ends before the peak learning rate)." };
+            var seed = new Option<ulong>("--seed") { Description = "Seed; the same seed gives the same run.", DefaultValueFactory = _ => Defaults.Seed };
+            var prediction = new Option<string>("--prediction") { Description = "epsilon or v.", DefaultValueFactory = _ => Defaults.Prediction };
+            var minSnr = new Option<double>("--min-snr") { Description = "Min-SNR-gamma loss weighting (0 disables).", DefaultValueFactory = _ => Defaults.MinSnrGamma };
             var minSnrFloor = new Option<double?>("--min-snr-floor") { Description = "Lowest Min-SNR weight in x0 terms, v prediction only (default 1, which keeps the pure-noise timesteps trained; 0: diffusers' formula)." };
-            var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => 500 };
-            var keep = new Option<int>("--keep") { Description = "Checkpoints to keep.", DefaultValueFactory = _ => 3 };
-            var sampleEvery = new Option<int>("--sample-every") { Description = "Steps between sample grids (0: none).", DefaultValueFactory = _ => 1000 };
+            var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => Defaults.CheckpointEvery };
+            var keep = new Option<int>("--keep") { Description = "Checkpoints to keep.", DefaultValueFactory = _ => Defaults.KeepCheckpoints };
+            var sampleEvery = new Option<int>("--sample-every") { Description = "Steps between sample grids (0: none).", DefaultValueFactory = _ => Defaults.SampleEvery };
             var resume = new Option<string?>("--resume") { Description = "'latest' (the newest checkpoint in --out) or a checkpoint file." };
             var rotate = new Option<bool>("--rotate90") { Description = "Random 90-degree rotations and vertical flips (textures)." };
             var rotateClasses = new Option<string?>("--rotate90-classes") { Description = "Rotations and vertical flips for these classes only (comma-separated subfolder names, e.g. floor: top-down floors have no up, walls do). Implies --rotate90." };
-            var alpha = new Option<string>("--alpha") { Description = "composite (over black, RGB model) or keep (RGBA model).", DefaultValueFactory = _ => "composite" };
+            var alpha = new Option<string>("--alpha") { Description = "composite (over black, RGB model) or keep (RGBA model).", DefaultValueFactory = _ => Defaults.Alpha };
             var randomCrop = new Option<bool>("--random-crop") { Description = "Random instead of centre crops." };
             var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (0: all cores).", DefaultValueFactory = _ => 0 };
             var plain = new Option<bool>("--plain") { Description = "Plain log lines instead of a progress bar." };
 
-            alpha.AcceptOnlyFromAmong("composite", "keep");
-            padding.AcceptOnlyFromAmong("circular", "zeros");
-            prediction.AcceptOnlyFromAmong("epsilon", "v", "v_prediction");
+            alpha.AcceptOnlyFromAmong(TrainingRecipe.AlphaNames.ToArray());
+            padding.AcceptOnlyFromAmong(TrainingRecipe.PaddingNames.ToArray());
+            prediction.AcceptOnlyFromAmong(TrainingRecipe.PredictionNames.ToArray());
             var command = new Command("train", "Train a diffusion model on a folder of images (DDPM recipe: AdamW, cosine LR, EMA, checkpoints, sample grids).")
             {
                 data, output, preset, config, size, padding, classes, steps, batch, lr, warmup, seed, prediction, minSnr, minSnrFloor,
@@ -53,21 +66,36 @@ namespace LiveDiffusion.Cli.Commands
             command.SetAction(parse =>
             {
                 string outDir = parse.GetValue(output)!;
-                bool keepAlpha = parse.GetValue(alpha) == "keep";
-                string[]? orientationClasses = parse.GetValue(rotateClasses)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                bool rotate90 = parse.GetValue(rotate) || orientationClasses != null;
-                var datasetOptions = new DatasetOptions
+                var recipe = new TrainingRecipe
                 {
+                    Preset = parse.GetValue(preset)!,
                     Size = parse.GetValue(size),
                     ClassConditional = parse.GetValue(classes),
-                    Alpha = keepAlpha ? AlphaMode.Keep : AlphaMode.Composite,
+                    Padding = parse.GetValue(padding)!,
+                    Rotate90 = parse.GetValue(rotate),
+                    Rotate90Classes = parse.GetValue(rotateClasses),
+                    Alpha = parse.GetValue(alpha)!,
                     RandomCrop = parse.GetValue(randomCrop),
-                    FlipHorizontal = true,
-                    FlipVertical = rotate90,
-                    Rotate90 = rotate90,
-                    OrientationClasses = orientationClasses,
+                    Steps = parse.GetValue(steps),
+                    BatchSize = parse.GetValue(batch),
+                    LearningRate = parse.GetValue(lr),
+                    WarmupSteps = parse.GetValue(warmup),
+                    Seed = parse.GetValue(seed),
+                    Prediction = parse.GetValue(prediction)!,
+                    MinSnrGamma = parse.GetValue(minSnr),
+                    MinSnrFloor = parse.GetValue(minSnrFloor),
+                    CheckpointEvery = parse.GetValue(checkpointEvery),
+                    KeepCheckpoints = parse.GetValue(keep),
+                    SampleEvery = parse.GetValue(sampleEvery),
                 };
+                FieldError? wrong = recipe.Check().FirstOrDefault(e => parse.GetValue(config) == null || e.Field != "preset");
+                if (wrong != null)
+                {
+                    Console.Error.WriteLine($"error: {OptionNames[wrong.Field]}: {wrong.Message}");
+                    return 2;
+                }
 
+                DatasetOptions datasetOptions = recipe.ToDatasetOptions();
                 ImageFolderDataset dataset;
                 try
                 {
@@ -94,14 +122,13 @@ namespace LiveDiffusion.Cli.Commands
                     }
                 }
 
-                PaddingMode paddingMode = parse.GetValue(padding) == "zeros" ? PaddingMode.Zeros : PaddingMode.Circular;
                 string? configPath = parse.GetValue(config);
                 UNet2DConfig unet;
                 try
                 {
                     unet = configPath != null
                         ? UNet2DConfig.Load(configPath)
-                        : ModelPresets.Create(parse.GetValue(preset)!, datasetOptions.Size, datasetOptions.Channels, paddingMode, dataset.ClassNames);
+                        : recipe.CreateUNetConfig(dataset);
                 }
                 catch (Exception e) when (e is ModelConfigException || e is IOException || e is ArgumentException)
                 {
@@ -109,23 +136,7 @@ namespace LiveDiffusion.Cli.Commands
                     return 2;
                 }
 
-                PredictionType predictionType = parse.GetValue(prediction) == "epsilon" ? PredictionType.Epsilon : PredictionType.VPrediction;
-                var options = new TrainingOptions
-                {
-                    Steps = parse.GetValue(steps),
-                    BatchSize = parse.GetValue(batch),
-                    LearningRate = parse.GetValue(lr),
-                    WarmupSteps = parse.GetValue(warmup),
-                    Seed = parse.GetValue(seed),
-                    PredictionType = predictionType,
-                    MinSnrGamma = parse.GetValue(minSnr),
-                    MinSnrFloor = parse.GetValue(minSnrFloor),
-                    CheckpointEvery = parse.GetValue(checkpointEvery),
-                    KeepCheckpoints = parse.GetValue(keep),
-                    SampleEvery = parse.GetValue(sampleEvery),
-                    Threads = parse.GetValue(threads),
-                    Data = datasetOptions,
-                };
+                TrainingOptions options = recipe.ToTrainingOptions(parse.GetValue(threads), new TrainingOptions().LogEvery);
 
                 DiffusionTrainer trainer;
                 Checkpoint? from = null;

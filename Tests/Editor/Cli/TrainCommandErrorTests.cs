@@ -35,6 +35,10 @@ namespace LiveDiffusion.Editor.Tests.Cli
         [InlineData("--padding", "x", "--padding: Argument 'x' not recognized. Must be one of: 'circular', 'zeros'")]
         [InlineData("--prediction", "x", "--prediction: Argument 'x' not recognized. Must be one of: 'epsilon', 'v', 'v_prediction'")]
         [InlineData("--steps", "many", "--steps")]
+        [InlineData("--steps", "0", "--steps: Steps 0: use 1 to 10,000,000.")]
+        [InlineData("--warmup", "3", "--warmup: Warm-up 3 steps: use 0 up to the number of steps (2).")]
+        [InlineData("--lr", "0", "--lr: Learning rate 0: use a value in (0, 0.1]")]
+        [InlineData("--keep", "0", "--keep: Keep 0 checkpoints: use 1 or more.")]
         public void ABadOptionValueIsOneLineNamingTheOptionAndItsValues(string option, string value, string expected)
         {
             (int code, string stderr) = Train(option, value);

@@ -228,7 +228,7 @@ namespace LiveDiffusion.Editor.Tests.Panel
             Assert.Equal("size", (await PanelFixture.ReadJson(query))["field"]!.GetValue<string>());
 
             // The invalid-fields answer names each field, so the page can mark them.
-            using HttpResponseMessage invalid = await panel.PostJson("/api/runs", "{\"name\": \"a\", \"dataset\": \"tiles\", \"size\": 20, \"steps\": 0, \"batchSize\": -1}");
+            using HttpResponseMessage invalid = await panel.PostJson("/api/runs", "{\"name\": \"a\", \"dataset\": \"tiles\", \"size\": 20, \"steps\": 0, \"batchSize\": -1, \"warmupSteps\": 5}");
             string[] fields = (await PanelFixture.ReadJson(invalid))["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()).ToArray();
             Assert.Equal(new[] { "size", "steps", "batchSize", "warmupSteps" }, fields);
 
