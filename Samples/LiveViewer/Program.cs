@@ -3,9 +3,10 @@
 // and never waits; the viewer draws the newest frame on its own thread. Usage: LiveViewer [floor|wall] [seed] [steps]
 using System;
 using System.Collections.Generic;
+using LiveDiffusion.Frames;
 using LiveDiffusion.Imaging;
 using LiveDiffusion.Pipelines;
-using LiveDiffusion.Rendering;
+using LiveDiffusion.Rendering.Viewer;
 using LiveDiffusion.Torch.Models;
 
 string className = args.Length > 0 ? args[0] : "floor";

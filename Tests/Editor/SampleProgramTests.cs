@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using LiveDiffusion.Imaging;
+using LiveDiffusion.Rendering.Viewer;
 using LiveDiffusion.Tests;
 using Xunit;
 

@@ -3,9 +3,13 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading;
+using LiveDiffusion.Frames;
 using LiveDiffusion.Pipelines;
 using LiveDiffusion.Preview;
-using LiveDiffusion.Rendering;
+using LiveDiffusion.Rendering.Gl;
+using LiveDiffusion.Rendering.Platform;
+using LiveDiffusion.Rendering.Preview;
+using LiveDiffusion.Rendering.Viewer;
 using Silk.NET.OpenGL;
 
 namespace LiveDiffusion.Cli.Benchmarks

@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using System.Text.Json;
 using LiveDiffusion.Onnx;
-using LiveDiffusion.Rendering;
+using LiveDiffusion.Rendering.Platform;
 using LiveDiffusion.Torch;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;

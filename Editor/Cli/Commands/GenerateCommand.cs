@@ -11,7 +11,8 @@ using LiveDiffusion.Models;
 using LiveDiffusion.Onnx;
 using LiveDiffusion.Pipelines;
 using LiveDiffusion.Preview;
-using LiveDiffusion.Rendering;
+using LiveDiffusion.Rendering.Preview;
+using LiveDiffusion.Rendering.Viewer;
 using LiveDiffusion.Torch.Models;
 
 namespace LiveDiffusion.Cli.Commands

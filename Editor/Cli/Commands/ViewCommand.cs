@@ -4,9 +4,11 @@ using System.CommandLine;
 using System.IO;
 using System.Text.Json;
 using System.Threading;
+using LiveDiffusion.Frames;
 using LiveDiffusion.Pipelines;
 using LiveDiffusion.Preview;
-using LiveDiffusion.Rendering;
+using LiveDiffusion.Rendering.Preview;
+using LiveDiffusion.Rendering.Viewer;
 
 namespace LiveDiffusion.Cli.Commands
 {

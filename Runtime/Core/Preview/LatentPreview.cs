@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using LiveDiffusion.Frames;
 using LiveDiffusion.Imaging;
 using LiveDiffusion.Pipelines;
 

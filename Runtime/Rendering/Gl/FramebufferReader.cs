@@ -2,10 +2,10 @@ using System;
 using LiveDiffusion.Imaging;
 using Silk.NET.OpenGL;
 
-namespace LiveDiffusion.Rendering
+namespace LiveDiffusion.Rendering.Gl
 {
     /// <summary>Reads pixels of the bound read framebuffer (glReadPixels) into images, flipping GL's bottom-up rows.</summary>
-    public static class FramebufferReader
+    internal static class FramebufferReader
     {
         /// <summary>
         /// The region (0, 0, <paramref name="width"/>, <paramref name="height"/>) of the bound read framebuffer (a window's

@@ -2,7 +2,7 @@ using System;
 using LiveDiffusion.Imaging;
 using Silk.NET.OpenGL;
 
-namespace LiveDiffusion.Rendering
+namespace LiveDiffusion.Rendering.Gl
 {
     /// <summary>
     /// A framebuffer object with an RGBA8 colour texture: where headless rendering draws, and what it reads back.

@@ -1,6 +1,6 @@
 using System;
 
-namespace LiveDiffusion.Rendering
+namespace LiveDiffusion.Rendering.Gl
 {
     /// <summary>A GLSL shader failed to compile or a program failed to link; the message carries the driver's info log.</summary>
     public sealed class ShaderCompileException : Exception

@@ -1,13 +1,13 @@
 using System;
 using Silk.NET.OpenGL;
 
-namespace LiveDiffusion.Rendering
+namespace LiveDiffusion.Rendering.Gl
 {
     /// <summary>
     /// A linked GLSL program (vertex + fragment shader). Create, use and dispose it on the thread where its context is
     /// current.
     /// </summary>
-    public sealed class ShaderProgram : IDisposable
+    internal sealed class ShaderProgram : IDisposable
     {
         private readonly GL _gl;
         private bool _disposed;

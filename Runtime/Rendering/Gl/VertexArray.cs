@@ -1,13 +1,13 @@
 using System;
 using Silk.NET.OpenGL;
 
-namespace LiveDiffusion.Rendering
+namespace LiveDiffusion.Rendering.Gl
 {
     /// <summary>
     /// An empty vertex array object: core-profile OpenGL needs one bound to draw, even when the vertex shader makes
     /// its positions from gl_VertexID (as every quad here does). Use and dispose on the context's thread.
     /// </summary>
-    public sealed class VertexArray : IDisposable
+    internal sealed class VertexArray : IDisposable
     {
         private readonly GL _gl;
         private bool _disposed;

@@ -1,4 +1,4 @@
-namespace LiveDiffusion.Rendering
+namespace LiveDiffusion.Rendering.Gl
 {
     /// <summary>
     /// The vertex shader every full-rectangle pass uses: a quad covering the viewport, drawn as a 4-vertex triangle

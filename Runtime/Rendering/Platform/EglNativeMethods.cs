@@ -1,7 +1,7 @@
 using System;
 using System.Runtime.InteropServices;
 
-namespace LiveDiffusion.Rendering
+namespace LiveDiffusion.Rendering.Platform
 {
     /// <summary>
     /// Every P/Invoke into libEGL.so.1 (the glvnd EGL dispatcher; Mesa provides the vendor library), plus the EGL

@@ -1,7 +1,7 @@
 using System;
 using Silk.NET.OpenGL;
 
-namespace LiveDiffusion.Rendering
+namespace LiveDiffusion.Rendering.Platform
 {
     /// <summary>
     /// The render check behind <see cref="GlProbe"/>: clear a framebuffer to a known colour and read one pixel back

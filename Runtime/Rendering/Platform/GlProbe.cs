@@ -1,6 +1,6 @@
 using System;
 
-namespace LiveDiffusion.Rendering
+namespace LiveDiffusion.Rendering.Platform
 {
     /// <summary>
     /// OpenGL checks for <c>livediffusion doctor</c>: can this machine make a context, headless or in a window, and

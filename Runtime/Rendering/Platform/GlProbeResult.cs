@@ -1,4 +1,4 @@
-namespace LiveDiffusion.Rendering
+namespace LiveDiffusion.Rendering.Platform
 {
     /// <summary>What one <see cref="GlProbe"/> check found.</summary>
     public sealed class GlProbeResult

@@ -1,7 +1,7 @@
 using System;
 using System.Runtime.InteropServices;
 
-namespace LiveDiffusion.Rendering
+namespace LiveDiffusion.Rendering.Platform
 {
     /// <summary>
     /// Every P/Invoke into libglfw.so.3 (Debian's libglfw3, GLFW 3.3+), the callback signatures and the GLFW

@@ -1,9 +1,9 @@
 using System;
 using System.Runtime.ExceptionServices;
 using Silk.NET.OpenGL;
-using static LiveDiffusion.Rendering.GlfwNativeMethods;
+using static LiveDiffusion.Rendering.Platform.GlfwNativeMethods;
 
-namespace LiveDiffusion.Rendering
+namespace LiveDiffusion.Rendering.Platform
 {
     /// <summary>
     /// A real on-screen window with an OpenGL 3.3+ core context, through the system's GLFW 3.3
@@ -15,7 +15,7 @@ namespace LiveDiffusion.Rendering
     /// leaves it current on the constructing thread. GLFW is initialised with the first window and terminated with the
     /// last one.
     /// </remarks>
-    public sealed class GlfwWindow : IDisposable
+    internal sealed class GlfwWindow : IDisposable
     {
         private static readonly object GlfwLock = new object();
         private static int s_liveWindows;

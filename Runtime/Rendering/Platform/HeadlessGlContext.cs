@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
 using Silk.NET.OpenGL;
-using static LiveDiffusion.Rendering.EglNativeMethods;
+using static LiveDiffusion.Rendering.Platform.EglNativeMethods;
 
-namespace LiveDiffusion.Rendering
+namespace LiveDiffusion.Rendering.Platform
 {
     /// <summary>
     /// A desktop OpenGL core-profile context with no window and no X server, through EGL: Mesa's surfaceless

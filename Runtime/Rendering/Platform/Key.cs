@@ -1,4 +1,4 @@
-namespace LiveDiffusion.Rendering
+namespace LiveDiffusion.Rendering.Platform
 {
     /// <summary>
     /// Keyboard keys by layout-independent position, with GLFW's key code as the value. Keys not named here still

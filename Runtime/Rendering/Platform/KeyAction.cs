@@ -1,4 +1,4 @@
-namespace LiveDiffusion.Rendering
+namespace LiveDiffusion.Rendering.Platform
 {
     /// <summary>What happened to a key (GLFW_RELEASE, GLFW_PRESS, GLFW_REPEAT).</summary>
     public enum KeyAction

@@ -1,4 +1,4 @@
-namespace LiveDiffusion.Rendering
+namespace LiveDiffusion.Rendering.Platform
 {
     /// <summary>One key change in a <see cref="GlfwWindow"/>, delivered during <see cref="GlfwWindow.PollEvents"/>.</summary>
     public readonly struct KeyEvent

@@ -1,9 +1,12 @@
 using System;
 using System.Collections.Generic;
 using LiveDiffusion.Preview;
+using LiveDiffusion.Rendering.Gl;
 using Silk.NET.OpenGL;
 
-namespace LiveDiffusion.Rendering
+using VertexArray = LiveDiffusion.Rendering.Gl.VertexArray;
+
+namespace LiveDiffusion.Rendering.Preview
 {
     /// <summary>
     /// Draws a <see cref="SharedLatentTexture"/> into a rectangle of the bound framebuffer with one of the

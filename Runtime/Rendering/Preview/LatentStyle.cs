@@ -1,7 +1,7 @@
 using System;
 using LiveDiffusion.Preview;
 
-namespace LiveDiffusion.Rendering
+namespace LiveDiffusion.Rendering.Preview
 {
     /// <summary>How <see cref="LatentRenderer.Draw"/> shows a latent texture.</summary>
     public sealed class LatentStyle

@@ -1,4 +1,6 @@
-namespace LiveDiffusion.Rendering
+using LiveDiffusion.Rendering.Viewer;
+
+namespace LiveDiffusion.Rendering.Preview
 {
     /// <summary>How <see cref="LatentRenderer"/> lays out and colours a <see cref="SharedLatentTexture"/>.</summary>
     public enum LatentView

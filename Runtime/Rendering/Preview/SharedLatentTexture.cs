@@ -1,8 +1,9 @@
 using System;
+using LiveDiffusion.Frames;
 using LiveDiffusion.Pipelines;
 using Silk.NET.OpenGL;
 
-namespace LiveDiffusion.Rendering
+namespace LiveDiffusion.Rendering.Preview
 {
     /// <summary>
     /// An RGBA32F OpenGL texture holding one tensor of a denoising frame (x_t or the predicted x0) as raw values:

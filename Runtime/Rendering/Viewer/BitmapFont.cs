@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace LiveDiffusion.Rendering
+namespace LiveDiffusion.Rendering.Viewer
 {
     /// <summary>
     /// A 5x7 pixel font for the viewer's captions (step, timestep, timing): digits, letters (lower case is drawn as

@@ -1,9 +1,11 @@
 using System;
+using LiveDiffusion.Frames;
 using LiveDiffusion.Pipelines;
 using LiveDiffusion.Preview;
+using LiveDiffusion.Rendering.Preview;
 using Silk.NET.OpenGL;
 
-namespace LiveDiffusion.Rendering
+namespace LiveDiffusion.Rendering.Viewer
 {
     /// <summary>
     /// Draws one viewer frame: a caption line (model, seed, step k/N, timestep, ms per step, view), x_t on the left and

@@ -2,11 +2,15 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Threading;
+using LiveDiffusion.Frames;
 using LiveDiffusion.Imaging;
 using LiveDiffusion.Pipelines;
 using LiveDiffusion.Preview;
+using LiveDiffusion.Rendering.Gl;
+using LiveDiffusion.Rendering.Platform;
+using LiveDiffusion.Rendering.Preview;
 
-namespace LiveDiffusion.Rendering
+namespace LiveDiffusion.Rendering.Viewer
 {
     /// <summary>
     /// A window that shows a generation step by step as it runs: x_t on the left, the predicted x0 on the right, the

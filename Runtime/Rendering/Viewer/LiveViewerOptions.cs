@@ -1,7 +1,8 @@
 using System;
 using LiveDiffusion.Preview;
+using LiveDiffusion.Rendering.Preview;
 
-namespace LiveDiffusion.Rendering
+namespace LiveDiffusion.Rendering.Viewer
 {
     /// <summary>How a <see cref="LiveViewer"/> or <see cref="HeadlessFrameWriter"/> shows a generation.</summary>
     public sealed class LiveViewerOptions

@@ -1,7 +1,9 @@
+using LiveDiffusion.Frames;
 using LiveDiffusion.Imaging;
 using LiveDiffusion.Pipelines;
+using LiveDiffusion.Rendering.Preview;
 
-namespace LiveDiffusion.Rendering
+namespace LiveDiffusion.Rendering.Viewer
 {
     /// <summary>A frame as a <see cref="LiveViewer"/> drew it: the frame, the pixels read back, and where each panel is.</summary>
     public sealed class ShownFrame

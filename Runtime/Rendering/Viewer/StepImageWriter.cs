@@ -1,11 +1,14 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using LiveDiffusion.Frames;
 using LiveDiffusion.Imaging;
 using LiveDiffusion.Pipelines;
+using LiveDiffusion.Rendering.Gl;
+using LiveDiffusion.Rendering.Preview;
 using Silk.NET.OpenGL;
 
-namespace LiveDiffusion.Rendering
+namespace LiveDiffusion.Rendering.Viewer
 {
     /// <summary>
     /// Draws frames with <see cref="DenoiseViewRenderer"/> into an offscreen framebuffer and writes each as a PNG, and

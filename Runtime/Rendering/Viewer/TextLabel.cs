@@ -1,7 +1,7 @@
 using System;
 using Silk.NET.OpenGL;
 
-namespace LiveDiffusion.Rendering
+namespace LiveDiffusion.Rendering.Viewer
 {
     /// <summary>
     /// One line of caption text as an R8 coverage texture (<see cref="BitmapFont"/>), re-rasterised only when the text

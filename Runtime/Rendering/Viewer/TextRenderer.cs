@@ -1,7 +1,10 @@
 using System;
+using LiveDiffusion.Rendering.Gl;
 using Silk.NET.OpenGL;
 
-namespace LiveDiffusion.Rendering
+using VertexArray = LiveDiffusion.Rendering.Gl.VertexArray;
+
+namespace LiveDiffusion.Rendering.Viewer
 {
     /// <summary>
     /// Draws <see cref="TextLabel"/>s: each font pixel becomes a <c>scale</c> x <c>scale</c> block of the text colour;

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using LiveDiffusion.Frames;
 using LiveDiffusion.Imaging;
 using LiveDiffusion.Pipelines;
 using Xunit;

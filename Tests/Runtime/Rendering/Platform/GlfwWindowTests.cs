@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.InteropServices;
 using System.Threading;
+using LiveDiffusion.Rendering.Platform;
 using Silk.NET.OpenGL;
 using Xunit;
 using Xunit.Abstractions;

@@ -1,4 +1,5 @@
 using System;
+using LiveDiffusion.Rendering.Platform;
 using Xunit;
 using Xunit.Abstractions;
 

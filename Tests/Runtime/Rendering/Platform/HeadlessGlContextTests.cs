@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using LiveDiffusion.Rendering.Platform;
 using Silk.NET.OpenGL;
 using Xunit;
 using Xunit.Abstractions;

@@ -1,8 +1,12 @@
 using System;
 using System.Collections.Generic;
+using LiveDiffusion.Frames;
 using LiveDiffusion.Imaging;
 using LiveDiffusion.Pipelines;
 using LiveDiffusion.Preview;
+using LiveDiffusion.Rendering.Gl;
+using LiveDiffusion.Rendering.Platform;
+using LiveDiffusion.Rendering.Preview;
 using Silk.NET.OpenGL;
 using Xunit;
 using Xunit.Abstractions;

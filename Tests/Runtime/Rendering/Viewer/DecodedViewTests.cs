@@ -1,9 +1,12 @@
 using System;
 using System.IO;
 using System.Linq;
+using LiveDiffusion.Frames;
 using LiveDiffusion.Imaging;
 using LiveDiffusion.Pipelines;
 using LiveDiffusion.Preview;
+using LiveDiffusion.Rendering.Preview;
+using LiveDiffusion.Rendering.Viewer;
 using LiveDiffusion.Tests.Support;
 using LiveDiffusion.Torch.Models;
 using Xunit;

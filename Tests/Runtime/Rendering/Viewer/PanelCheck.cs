@@ -1,4 +1,5 @@
 using System;
+using LiveDiffusion.Frames;
 using LiveDiffusion.Imaging;
 using LiveDiffusion.Pipelines;
 using LiveDiffusion.Preview;

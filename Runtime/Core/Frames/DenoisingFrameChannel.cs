@@ -2,8 +2,9 @@ using System;
 using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
+using LiveDiffusion.Pipelines;
 
-namespace LiveDiffusion.Pipelines
+namespace LiveDiffusion.Frames
 {
     /// <summary>
     /// Carries denoising steps from the denoise loop to any number of consumers (a GL viewer, a PNG frame writer, a

@@ -2,8 +2,9 @@ using System;
 using System.Buffers.Binary;
 using System.IO;
 using System.Runtime.InteropServices;
+using LiveDiffusion.Pipelines;
 
-namespace LiveDiffusion.Pipelines
+namespace LiveDiffusion.Frames
 {
     /// <summary>
     /// The byte form of a <see cref="DenoisingFrame"/>: how a run folder keeps every step (<c>frames.ldframes</c>,

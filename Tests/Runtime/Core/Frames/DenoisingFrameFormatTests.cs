@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using LiveDiffusion.Frames;
 using LiveDiffusion.Pipelines;
 using Xunit;
 

@@ -1,6 +1,7 @@
 using System;
+using LiveDiffusion.Pipelines;
 
-namespace LiveDiffusion.Pipelines
+namespace LiveDiffusion.Frames
 {
     /// <summary>
     /// A copy of one denoising step that outlives the step: what a <see cref="DenoisingFrameChannel"/> hands to its

@@ -1,6 +1,7 @@
 using System;
+using LiveDiffusion.Pipelines;
 
-namespace LiveDiffusion.Pipelines
+namespace LiveDiffusion.Frames
 {
     /// <summary>
     /// A borrowed frame from <see cref="DenoisingFrameChannel.TryLease"/>: the publisher leaves <see cref="Frame"/>

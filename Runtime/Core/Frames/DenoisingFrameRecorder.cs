@@ -1,8 +1,9 @@
 using System;
 using System.IO;
 using System.Threading;
+using LiveDiffusion.Pipelines;
 
-namespace LiveDiffusion.Pipelines
+namespace LiveDiffusion.Frames
 {
     /// <summary>
     /// A consumer of a <see cref="DenoisingFrameChannel"/> that appends every frame it sees to a file in
