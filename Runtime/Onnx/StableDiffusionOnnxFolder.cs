@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text.Json.Nodes;
+using LiveDiffusion.IO;
 using LiveDiffusion.Models;
 using LiveDiffusion.Pipelines;
 using LiveDiffusion.Schedulers;
@@ -56,9 +57,10 @@ namespace LiveDiffusion.Onnx
             string index = System.IO.Path.Combine(path, "model_index.json");
             try
             {
-                return File.Exists(index) && (JsonNode.Parse(File.ReadAllText(index))?["_class_name"]?.ToString() ?? string.Empty).Contains("StableDiffusion", StringComparison.Ordinal);
+                return File.Exists(index) && new ConfigReader(ConfigReader.ParseObject(File.ReadAllText(index), index), index)
+                    .String("_class_name", string.Empty).Contains("StableDiffusion", StringComparison.Ordinal);
             }
-            catch (System.Text.Json.JsonException)
+            catch (ModelConfigException)
             {
                 return false;
             }
@@ -104,14 +106,14 @@ namespace LiveDiffusion.Onnx
                 {
                     try
                     {
-                        JsonNode? factor = JsonNode.Parse(File.ReadAllText(file))?["scaling_factor"];
-                        if (factor != null)
+                        double? factor = new ConfigReader(ConfigReader.ParseObject(File.ReadAllText(file), file), file).NullableDouble("scaling_factor");
+                        if (factor.HasValue)
                         {
-                            scaling = (float)factor.GetValue<double>();
+                            scaling = (float)factor.Value;
                             break;
                         }
                     }
-                    catch (Exception e) when (e is System.Text.Json.JsonException || e is InvalidOperationException || e is FormatException)
+                    catch (ModelConfigException e)
                     {
                         throw new ModelConfigException($"{file}: cannot read scaling_factor ({e.Message}).", e);
                     }
@@ -205,8 +207,7 @@ namespace LiveDiffusion.Onnx
                 return null;
             }
 
-            JsonNode? value = JsonNode.Parse(File.ReadAllText(file))?[key];
-            return value == null ? (long?)null : Convert.ToInt64(value.ToString(), CultureInfo.InvariantCulture);
+            return new ConfigReader(ConfigReader.ParseObject(File.ReadAllText(file), file), file).NullableInt(key);
         }
 
         private string Part(params string[] parts) => System.IO.Path.Combine(Path, System.IO.Path.Combine(parts));

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LiveDiffusion.IO;
 using LiveDiffusion.Schedulers;
 
 namespace LiveDiffusion.Models
@@ -134,45 +135,33 @@ namespace LiveDiffusion.Models
                 throw new ModelConfigException($"{root} is not a model folder: model_index.json is missing.");
             }
 
-            bool hasGuide;
-            float autoguidanceScale = 1f;
-            (float Low, float High)? autoguidanceInterval = null;
-            int? samplingSteps = null;
-            try
+            var read = new ConfigReader(ConfigReader.ParseObject(File.ReadAllText(index), index), index);
+            if (!read.Has("unet") || !read.Has("scheduler"))
             {
-                JsonNode? node = JsonNode.Parse(File.ReadAllText(index));
-                if (node is not JsonObject obj || obj["unet"] == null || obj["scheduler"] == null)
-                {
-                    throw new ModelConfigException($"{index} must name a unet and a scheduler (diffusers layout).");
-                }
-
-                hasGuide = obj[GuideComponent] != null;
-                if (obj[AutoguidanceScaleKey] is JsonNode scaleNode)
-                {
-                    autoguidanceScale = scaleNode is JsonValue value && value.TryGetValue(out double scale) && double.IsFinite(scale) && scale > 0
-                        ? (float)scale
-                        : throw new ModelConfigException($"{index}: {AutoguidanceScaleKey} must be a positive number; it is {scaleNode.ToJsonString()}.");
-                }
-
-                if (obj[AutoguidanceIntervalKey] is JsonNode intervalNode)
-                {
-                    autoguidanceInterval = intervalNode is JsonArray { Count: 2 } pair && pair[0] is JsonValue lowValue && pair[1] is JsonValue highValue
-                        && lowValue.TryGetValue(out double low) && highValue.TryGetValue(out double high) && low <= high
-                        ? ((float)low, (float)high)
-                        : throw new ModelConfigException($"{index}: {AutoguidanceIntervalKey} must be [low, high] timesteps with low <= high; it is {intervalNode.ToJsonString()}.");
-                }
-
-                if (obj[SamplingStepsKey] is JsonNode stepsNode)
-                {
-                    samplingSteps = stepsNode is JsonValue value && value.TryGetValue(out int steps) && steps >= 1
-                        ? steps
-                        : throw new ModelConfigException($"{index}: {SamplingStepsKey} must be a whole number of denoising steps, 1 or more; it is {stepsNode.ToJsonString()}.");
-                }
+                throw new ModelConfigException($"{index} must name a unet and a scheduler (diffusers layout).");
             }
-            catch (JsonException e)
+
+            bool hasGuide = read.Has(GuideComponent);
+            double? scale = read.NullableDouble(AutoguidanceScaleKey);
+            if (scale is double s && !(double.IsFinite(s) && s > 0))
             {
-                throw new ModelConfigException($"{index} is not valid JSON ({e.Message}).", e);
+                throw new ModelConfigException($"{index}: {AutoguidanceScaleKey} must be a positive number; it is {s.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
             }
+
+            double[]? pair = read.DoubleArray(AutoguidanceIntervalKey);
+            if (pair != null && !(pair.Length == 2 && pair[0] <= pair[1]))
+            {
+                throw new ModelConfigException($"{index}: {AutoguidanceIntervalKey} must be [low, high] timesteps with low <= high; it is [{string.Join(", ", pair)}].");
+            }
+
+            int? samplingSteps = read.NullableInt(SamplingStepsKey);
+            if (samplingSteps < 1)
+            {
+                throw new ModelConfigException($"{index}: {SamplingStepsKey} must be a whole number of denoising steps, 1 or more; it is {samplingSteps}.");
+            }
+
+            float autoguidanceScale = scale.HasValue ? (float)scale.Value : 1f;
+            (float Low, float High)? autoguidanceInterval = pair == null ? null : ((float)pair[0], (float)pair[1]);
 
             string schedulerPath = System.IO.Path.Combine(root, "scheduler", "scheduler_config.json");
             if (!File.Exists(schedulerPath))
@@ -287,7 +276,7 @@ namespace LiveDiffusion.Models
             File.Delete(model.GuideOnnxPath);   // an export of an earlier guide; `livediffusion export` writes the new one
 
             string index = System.IO.Path.Combine(model.Path, "model_index.json");
-            var node = (JsonObject)JsonNode.Parse(File.ReadAllText(index))!;
+            JsonObject node = ConfigReader.ParseObject(File.ReadAllText(index), index);
             node[GuideComponent] = new JsonArray("diffusers", "UNet2DModel");
             node[AutoguidanceScaleKey] = Math.Round((double)scale, 4);
             node.Remove(AutoguidanceIntervalKey);

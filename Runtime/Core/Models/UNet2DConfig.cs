@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LiveDiffusion.IO;
 
 namespace LiveDiffusion.Models
 {
@@ -218,82 +219,67 @@ namespace LiveDiffusion.Models
         /// <summary>Parses a diffusers UNet2DModel configuration.</summary>
         public static UNet2DConfig Parse(string json, string origin = "unet/config.json")
         {
-            JsonObject root;
-            try
-            {
-                root = JsonNode.Parse(json) as JsonObject ?? throw new ModelConfigException($"{origin}: the configuration is not a JSON object.");
-                root.ContainsKey("_class_name"); // materialises the properties now, so duplicate keys are reported here
-            }
-            catch (JsonException e)
-            {
-                throw new ModelConfigException($"{origin}: not valid JSON ({e.Message}).", e);
-            }
-            catch (ArgumentException e)
-            {
-                // System.Text.Json reports a key that appears twice this way.
-                throw new ModelConfigException($"{origin}: {e.Message} Each key may appear once.", e);
-            }
-
-            string? className = root["_class_name"]?.GetValue<string>();
-            if (className != null && className != "UNet2DModel")
+            var read = new ConfigReader(ConfigReader.ParseObject(json, origin), origin);
+            string className = read.String("_class_name", "UNet2DModel");
+            if (className != "UNet2DModel")
             {
                 throw new ModelConfigException($"{origin}: _class_name is '{className}'; this network builds UNet2DModel configurations (a text-conditioned UNet2DConditionModel runs through the ONNX backend).");
             }
 
-            string timeEmbedding = Str(root, "time_embedding_type", "positional", origin);
+            string timeEmbedding = read.String("time_embedding_type", "positional");
             if (timeEmbedding != "positional")
             {
                 throw new ModelConfigException($"{origin}: time_embedding_type '{timeEmbedding}' is not supported; use 'positional'.");
             }
 
-            string act = Str(root, "act_fn", "silu", origin);
+            string act = read.String("act_fn", "silu");
             if (act != "silu" && act != "swish")
             {
                 throw new ModelConfigException($"{origin}: act_fn '{act}' is not supported; use 'silu'.");
             }
 
-            string shift = Str(root, "resnet_time_scale_shift", "default", origin);
+            string shift = read.String("resnet_time_scale_shift", "default");
             if (shift != "default")
             {
                 throw new ModelConfigException($"{origin}: resnet_time_scale_shift '{shift}' is not supported; use 'default'.");
             }
 
-            string? classEmbedType = root["class_embed_type"]?.GetValue<string>();
-            if (classEmbedType != null)
+            string classEmbedType = read.String("class_embed_type", string.Empty);
+            if (classEmbedType.Length > 0)
             {
                 throw new ModelConfigException($"{origin}: class_embed_type '{classEmbedType}' is not supported; class-conditional models use num_class_embeds (a learned embedding table).");
             }
 
-            string padding = Str(root, "padding_mode", "zeros", origin);
+            string padding = read.String("padding_mode", "zeros");
             var defaults = new UNet2DConfig();
             var config = new UNet2DConfig
             {
-                SampleSize = Int(root, "sample_size", defaults.SampleSize, origin),
-                InChannels = Int(root, "in_channels", defaults.InChannels, origin),
-                OutChannels = Int(root, "out_channels", defaults.OutChannels, origin),
-                CenterInputSample = Bool(root, "center_input_sample", false, origin),
-                FreqShift = Int(root, "freq_shift", 0, origin),
-                FlipSinToCos = Bool(root, "flip_sin_to_cos", true, origin),
-                DownBlockTypes = Strings(root, "down_block_types", origin) ?? defaults.DownBlockTypes,
-                UpBlockTypes = Strings(root, "up_block_types", origin) ?? defaults.UpBlockTypes,
-                BlockOutChannels = Ints(root, "block_out_channels", origin) ?? defaults.BlockOutChannels,
-                LayersPerBlock = Int(root, "layers_per_block", defaults.LayersPerBlock, origin),
-                AttentionHeadDim = root["attention_head_dim"] == null ? defaults.AttentionHeadDim : Int(root, "attention_head_dim", 8, origin),
-                NormNumGroups = Int(root, "norm_num_groups", defaults.NormNumGroups, origin),
-                NormEps = Double(root, "norm_eps", defaults.NormEps, origin),
-                AddAttention = Bool(root, "add_attention", true, origin),
-                NumClassEmbeds = root["num_class_embeds"] == null ? (int?)null : Int(root, "num_class_embeds", 0, origin),
-                Dropout = Double(root, "dropout", 0, origin),
+                SampleSize = read.Int("sample_size", defaults.SampleSize),
+                InChannels = read.Int("in_channels", defaults.InChannels),
+                OutChannels = read.Int("out_channels", defaults.OutChannels),
+                CenterInputSample = read.Bool("center_input_sample", false),
+                FreqShift = read.Int("freq_shift", 0),
+                FlipSinToCos = read.Bool("flip_sin_to_cos", true),
+                DownBlockTypes = read.Strings("down_block_types") ?? defaults.DownBlockTypes,
+                UpBlockTypes = read.Strings("up_block_types") ?? defaults.UpBlockTypes,
+                BlockOutChannels = read.PositiveInts("block_out_channels") ?? defaults.BlockOutChannels,
+                LayersPerBlock = read.Int("layers_per_block", defaults.LayersPerBlock),
+                AttentionHeadDim = read.NullableInt("attention_head_dim") ?? defaults.AttentionHeadDim,
+                NormNumGroups = read.Int("norm_num_groups", defaults.NormNumGroups),
+                NormEps = read.Double("norm_eps", defaults.NormEps),
+                AddAttention = read.Bool("add_attention", true),
+                NumClassEmbeds = read.NullableInt("num_class_embeds"),
+                Dropout = read.Double("dropout", 0),
                 PaddingMode = padding switch
                 {
                     "zeros" => PaddingMode.Zeros,
                     "circular" => PaddingMode.Circular,
                     _ => throw new ModelConfigException($"{origin}: padding_mode '{padding}' is not supported; use 'zeros' or 'circular'."),
                 },
-                ClassNames = Strings(root, "class_names", origin) ?? Array.Empty<string>(),
+                ClassNames = read.Strings("class_names") ?? Array.Empty<string>(),
             };
 
-            if (Double(root, "mid_block_scale_factor", 1, origin) != 1 || Int(root, "downsample_padding", 1, origin) != 1)
+            if (read.Double("mid_block_scale_factor", 1) != 1 || read.Int("downsample_padding", 1) != 1)
             {
                 throw new ModelConfigException($"{origin}: mid_block_scale_factor must be 1 and downsample_padding 1 (diffusers' defaults).");
             }
@@ -339,122 +325,5 @@ namespace LiveDiffusion.Models
 
         /// <summary>Writes the configuration to <paramref name="path"/> atomically.</summary>
         public void Save(string path) => IO.AtomicFile.WriteAllText(path, ToJson() + "\n");
-
-        private static JsonNode? Get(JsonObject root, string key) => root.TryGetPropertyValue(key, out JsonNode? node) ? node : null;
-
-        private static ModelConfigException Invalid(string origin, string key, JsonNode? node, string expected) =>
-            new ModelConfigException($"{origin}: '{key}' is {node?.ToJsonString() ?? "null"}; expected {expected}.");
-
-        private static int Int(JsonObject root, string key, int fallback, string origin)
-        {
-            JsonNode? node = Get(root, key);
-            if (node == null)
-            {
-                return fallback;
-            }
-
-            if (node is JsonValue v && v.TryGetValue(out double d) && d == Math.Floor(d) && Math.Abs(d) < int.MaxValue)
-            {
-                return (int)d;
-            }
-
-            if (node is JsonValue v2 && v2.TryGetValue(out int i))
-            {
-                return i;
-            }
-
-            throw Invalid(origin, key, node, "an integer");
-        }
-
-        private static double Double(JsonObject root, string key, double fallback, string origin)
-        {
-            JsonNode? node = Get(root, key);
-            if (node == null)
-            {
-                return fallback;
-            }
-
-            if (node is JsonValue v && v.TryGetValue(out double d))
-            {
-                return d;
-            }
-
-            throw Invalid(origin, key, node, "a number");
-        }
-
-        private static bool Bool(JsonObject root, string key, bool fallback, string origin)
-        {
-            JsonNode? node = Get(root, key);
-            if (node == null)
-            {
-                return fallback;
-            }
-
-            if (node is JsonValue v && v.TryGetValue(out bool b))
-            {
-                return b;
-            }
-
-            throw Invalid(origin, key, node, "true or false");
-        }
-
-        private static string Str(JsonObject root, string key, string fallback, string origin)
-        {
-            JsonNode? node = Get(root, key);
-            if (node == null)
-            {
-                return fallback;
-            }
-
-            if (node is JsonValue v && v.TryGetValue(out string? s) && s != null)
-            {
-                return s;
-            }
-
-            throw Invalid(origin, key, node, "a string");
-        }
-
-        private static IReadOnlyList<string>? Strings(JsonObject root, string key, string origin)
-        {
-            JsonNode? node = Get(root, key);
-            if (node == null)
-            {
-                return null;
-            }
-
-            if (node is JsonArray array && array.All(e => e is JsonValue v && v.TryGetValue(out string? _)))
-            {
-                return array.Select(e => e!.GetValue<string>()).ToArray();
-            }
-
-            throw Invalid(origin, key, node, "an array of strings");
-        }
-
-        private static IReadOnlyList<int>? Ints(JsonObject root, string key, string origin)
-        {
-            JsonNode? node = Get(root, key);
-            if (node == null)
-            {
-                return null;
-            }
-
-            if (node is JsonArray array)
-            {
-                var result = new int[array.Count];
-                for (int i = 0; i < array.Count; i++)
-                {
-                    if (!(array[i] is JsonValue v && v.TryGetValue(out double d) && d == Math.Floor(d) && d > 0 && d < int.MaxValue))
-                    {
-                        throw Invalid(origin, key, node, "an array of positive integers");
-                    }
-
-                    result[i] = (int)d;
-                }
-
-                return result;
-            }
-
-            throw Invalid(origin, key, node, "an array of positive integers");
-        }
     }
 }

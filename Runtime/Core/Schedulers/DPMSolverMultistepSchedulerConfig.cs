@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Text.Json.Nodes;
+using LiveDiffusion.IO;
 
 namespace LiveDiffusion.Schedulers
 {

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LiveDiffusion.IO;
 
 namespace LiveDiffusion.Schedulers
 {
@@ -211,27 +212,8 @@ namespace LiveDiffusion.Schedulers
         internal SchedulerConfigException Unsupported(string key, string value, string supported) =>
             new SchedulerConfigException($"{ClassName} configuration: '{key}' = {value} is not supported here; supported: {supported}.");
 
-        private static JsonObject ParseObject(string json, string origin)
-        {
-            // Python's json module writes Infinity/-Infinity/NaN as bare tokens (lambda_min_clipped = -inf); make them strings.
-            string cleaned = json.Replace("-Infinity", "\"-inf\"").Replace(": Infinity", ": \"inf\"").Replace(": NaN", ": null");
-            JsonNode? node;
-            try
-            {
-                node = JsonNode.Parse(cleaned, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-            }
-            catch (JsonException e)
-            {
-                throw new SchedulerConfigException($"{origin} is not valid JSON: {e.Message}", e);
-            }
-
-            if (!(node is JsonObject obj))
-            {
-                throw new SchedulerConfigException($"{origin} must hold a JSON object ({{ \"_class_name\": ..., ... }}).");
-            }
-
-            return obj;
-        }
+        private static JsonObject ParseObject(string json, string origin) =>
+            ConfigReader.ParseObject(json, origin, (message, inner) => inner == null ? new SchedulerConfigException(message) : new SchedulerConfigException(message, inner));
 
         /// <summary>The per-scheduler defaults of the shared keys (they differ: LCM defaults to SD's betas, say).</summary>
         private protected readonly struct CommonDefaults

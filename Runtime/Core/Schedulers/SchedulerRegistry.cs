@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
+using LiveDiffusion.IO;
 
 namespace LiveDiffusion.Schedulers
 {
@@ -122,7 +123,7 @@ namespace LiveDiffusion.Schedulers
                 throw new SchedulerConfigException($"{origin}: '_class_name' is \"{className}\", which LiveDiffusion does not implement. Known schedulers: {string.Join(", ", Names)}.");
             }
 
-            return factory(new ConfigReader(json, origin));
+            return factory(new ConfigReader(json, origin, message => new SchedulerConfigException(message)));
         }
 
         private sealed record Variant(string Name, string ClassName, string Key, string Value);

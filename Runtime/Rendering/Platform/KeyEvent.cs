@@ -12,7 +12,7 @@ namespace LiveDiffusion.Rendering.Platform
             Modifiers = modifiers;
         }
 
-        /// <summary>The key; its numeric value is GLFW's key code, also for keys <see cref="Rendering.Key"/> does not name.</summary>
+        /// <summary>The key; its numeric value is GLFW's key code, also for keys <see cref="Platform.Key"/> does not name.</summary>
         public Key Key { get; }
 
         /// <summary>The platform-specific scancode.</summary>

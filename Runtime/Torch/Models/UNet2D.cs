@@ -246,11 +246,9 @@ namespace LiveDiffusion.Torch.Models
             string configPath = Path.Combine(folder, "config.json");
             string weightsPath = Path.Combine(folder, WeightsFileName);
             UNet2DConfig config = UNet2DConfig.Load(configPath);
-            if (padding.HasValue && padding.Value != config.PaddingMode)
+            if (padding.HasValue)
             {
-                var json = System.Text.Json.Nodes.JsonNode.Parse(config.ToJson())!;
-                json["padding_mode"] = padding.Value == PaddingMode.Circular ? "circular" : "zeros";
-                config = UNet2DConfig.Parse(json.ToJsonString(), configPath + $" (padding_mode overridden: {json["padding_mode"]})");
+                config = config with { PaddingMode = padding.Value };
             }
 
             if (!File.Exists(weightsPath))

@@ -1,31 +1,134 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LiveDiffusion.Models;
 
-namespace LiveDiffusion.Schedulers
+namespace LiveDiffusion.IO
 {
     /// <summary>
-    /// Reads typed values from a diffusers-style JSON configuration, remembering which keys were used so that the
-    /// rest can be kept verbatim for a faithful round trip. Every failure names the key, the value and what is allowed.
+    /// The one reader of this package's JSON configurations (diffusers' scheduler and UNet configs, model_index.json):
+    /// parses leniently the way Python's json module writes (Infinity, NaN, trailing commas) but reports a key given
+    /// twice; reads typed values, remembering which keys were used so that the rest can be kept verbatim for a faithful
+    /// round trip. Every failure names the origin, the key, the value and what is allowed, as the exception the caller
+    /// chose (<see cref="ModelConfigException"/> unless told otherwise).
     /// </summary>
     internal sealed class ConfigReader
     {
         private readonly JsonObject _json;
         private readonly HashSet<string> _used = new HashSet<string>(StringComparer.Ordinal);
         private readonly string _origin;
+        private readonly Func<string, Exception> _error;
+
+        /// <summary>Reads <paramref name="json"/>, naming <paramref name="origin"/> in messages and failing with <paramref name="error"/>'s exceptions.</summary>
+        public ConfigReader(JsonObject json, string origin, Func<string, Exception>? error = null)
+        {
+            _json = json;
+            _origin = origin;
+            _error = error ?? (message => new ModelConfigException(message));
+        }
 
         /// <summary>Where the configuration came from (a file path, or what it was converted from), for messages.</summary>
         public string Origin => _origin;
 
-        public ConfigReader(JsonObject json, string origin)
+        /// <summary>An empty configuration: every value its default.</summary>
+        public static ConfigReader Empty => new ConfigReader(new JsonObject(), "defaults");
+
+        /// <summary>
+        /// Parses <paramref name="json"/> as one JSON object. Python's bare Infinity, -Infinity and NaN tokens are read as
+        /// "inf", "-inf" and null; trailing commas and comments are allowed; a key given twice is an error.
+        /// </summary>
+        /// <exception cref="Exception">What <paramref name="error"/> makes (message, inner exception), or a <see cref="ModelConfigException"/>.</exception>
+        public static JsonObject ParseObject(string json, string origin, Func<string, Exception?, Exception>? error = null)
         {
-            _json = json;
-            _origin = origin;
+            error ??= (message, inner) => inner == null ? new ModelConfigException(message) : new ModelConfigException(message, inner);
+            string cleaned = json.Replace("-Infinity", "\"-inf\"").Replace(": Infinity", ": \"inf\"").Replace(": NaN", ": null");
+            try
+            {
+                JsonNode? node = JsonNode.Parse(cleaned, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+                if (!(node is JsonObject obj))
+                {
+                    throw error($"{origin} must hold a JSON object ({{ \"key\": value, ... }}).", null);
+                }
+
+                obj.ContainsKey(string.Empty); // materialises the properties now, so a key given twice is reported here
+                return obj;
+            }
+            catch (JsonException e)
+            {
+                throw error($"{origin} is not valid JSON ({e.Message}).", e);
+            }
+            catch (ArgumentException e)
+            {
+                // System.Text.Json reports a key that appears twice this way.
+                throw error($"{origin}: {e.Message} Each key may appear once.", e);
+            }
         }
 
-        public static ConfigReader Empty => new ConfigReader(new JsonObject(), "defaults");
+        /// <summary>Whether the key is present with a non-null value.</summary>
+        public bool Has(string key) => _json.TryGetPropertyValue(key, out JsonNode? node) && node != null;
+
+        /// <summary>The string at <paramref name="key"/>, or <paramref name="fallback"/> when absent.</summary>
+        public string String(string key, string fallback)
+        {
+            JsonNode? node = Take(key);
+            if (node == null)
+            {
+                return fallback;
+            }
+
+            return node is JsonValue value && value.TryGetValue(out string? s) && s != null ? s : throw Invalid(key, node, "a string");
+        }
+
+        /// <summary>The array of strings at <paramref name="key"/>, or null when absent.</summary>
+        public string[]? Strings(string key)
+        {
+            JsonNode? node = Take(key);
+            if (node == null)
+            {
+                return null;
+            }
+
+            if (node is JsonArray array && array.All(e => e is JsonValue v && v.TryGetValue(out string? _)))
+            {
+                return array.Select(e => e!.GetValue<string>()).ToArray();
+            }
+
+            throw Invalid(key, node, "an array of strings");
+        }
+
+        /// <summary>The array of positive integers at <paramref name="key"/>, or null when absent.</summary>
+        public int[]? PositiveInts(string key)
+        {
+            JsonNode? node = Take(key);
+            if (node == null)
+            {
+                return null;
+            }
+
+            if (node is JsonArray array)
+            {
+                var result = new int[array.Count];
+                for (int i = 0; i < array.Count; i++)
+                {
+                    if (!(array[i] is JsonValue v && TryNumber(v, out double d) && d == Math.Floor(d) && d > 0 && d <= int.MaxValue))
+                    {
+                        throw Invalid(key, node, "an array of positive integers");
+                    }
+
+                    result[i] = (int)d;
+                }
+
+                return result;
+            }
+
+            throw Invalid(key, node, "an array of positive integers");
+        }
+
+        /// <summary>The integer at <paramref name="key"/>, or null when absent or null.</summary>
+        public int? NullableInt(string key) => Has(key) ? Int(key, 0) : (int?)null;
 
         public int Int(string key, int fallback)
         {
@@ -170,7 +273,7 @@ namespace LiveDiffusion.Schedulers
         {
             if (IsSetTrue(key))
             {
-                throw new SchedulerConfigException($"{_origin}: {className} option '{key}' = true is not supported by LiveDiffusion; {alternative}.");
+                throw _error($"{_origin}: {className} option '{key}' = true is not supported by LiveDiffusion; {alternative}.");
             }
         }
 
@@ -224,10 +327,10 @@ namespace LiveDiffusion.Schedulers
             return _json.TryGetPropertyValue(key, out JsonNode? node) ? node : null;
         }
 
-        private SchedulerConfigException Invalid(string key, JsonNode node, string expected)
+        private Exception Invalid(string key, JsonNode node, string expected)
         {
             string shown = node.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
-            return new SchedulerConfigException(
+            return _error(
                 string.Format(CultureInfo.InvariantCulture, "{0}: key '{1}' is {2}, but it must be {3}. Fix the value of '{1}' or remove the key to use the default.", _origin, key, shown, expected));
         }
     }
