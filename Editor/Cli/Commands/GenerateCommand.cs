@@ -49,8 +49,7 @@ namespace LiveDiffusion.Cli.Commands
             }
 
             GeneratedTextures result = generator.Reproduce(recipe);
-            ulong seed = request.Seed + (ulong)TextureGenerator.BatchPosition(recipe);
-            string file = Path.Combine(outDir, $"{request.ClassName ?? "texture"}-{seed}.png");
+            string file = Path.Combine(outDir, $"{request.ClassName ?? "texture"}-{recipe.GetInteger("Seed")}.png");
             PngFile.Write(file, result.Images[0], new Dictionary<string, string> { ["parameters"] = result.Recipes[0] });
             Console.WriteLine($"reproduced {recipePath} as {file}");
             return 0;
@@ -214,110 +213,122 @@ namespace LiveDiffusion.Cli.Commands
                 using (generator)
                 {
                     string? recipePath = parse.GetValue(common.RecipeFrom);
-                    if (recipePath != null)
-                    {
-                        return Reproduce(generator, recipePath, outDir);
-                    }
-
-                    using var cancellation = new CancellationTokenSource();
-                    Console.CancelKeyPress += (_, e) =>
-                    {
-                        e.Cancel = true;
-                        cancellation.Cancel();
-                    };
-                    string? requested = parse.GetValue(className);
-                    IReadOnlyList<string?> classes = requested != null
-                        ? new[] { requested }
-                        : generator.ClassNames.Count > 0 ? generator.ClassNames.ToArray() : new string?[] { null };
-                    Console.WriteLine($"model: {generator.Model.Path} ({generator.Denoiser.Info.Name}{(generator.Denoiser.Info.Tileable ? ", tileable" : string.Empty)})");
-                    var images = new List<RgbImage>();
-                    var written = new List<string>();
-                    var clock = Stopwatch.StartNew();
-                    ulong s = parse.GetValue(common.Seed);
-                    string scheduler = parse.GetValue(common.Scheduler) ?? TextureRequest.DefaultScheduler;
-                    float cfgScale, autoScale;
-                    (float Low, float High)? interval;
-                    try
-                    {
-                        GuidanceChoice guidance = GuidanceChoice.Resolve(parse.GetValue(common.Guidance), parse.GetValue(autoguidance), parse.GetValue(guidanceInterval), generator, 1.5f);
-                        (cfgScale, autoScale, interval) = (guidance.ClassifierFreeScale, guidance.AutoguidanceScale, guidance.Interval);
-                    }
-                    catch (ArgumentException e)
-                    {
-                        Console.Error.WriteLine("error: " + e.Message);
-                        return 2;
-                    }
-
-                    if (autoScale != 1f)
-                    {
-                        Console.WriteLine($"guidance: autoguidance {autoScale.ToString(CultureInfo.InvariantCulture)} by {ModelFolder.GuideComponent}/ ({generator.Guide!.Info.Name}){(interval is { } range ? $" at timesteps {GuidanceIntervals.Format(range)}" : string.Empty)}{(parse.GetValue(autoguidance).HasValue ? string.Empty : ", the model's setting")}");
-                    }
-                    bool rolled = parse.GetValue(stableDiffusion.Tileable) && !generator.Denoiser.Info.Tileable;
-                    if (parse.GetValue(stableDiffusion.Tileable) && !rolled)
-                    {
-                        Console.WriteLine("note: --tileable: this model pads circularly, so its textures tile without rolling.");
-                    }
-                    else if (rolled)
-                    {
-                        Console.WriteLine("tileable: the model pads with zeros, so the latents are rolled by a random offset every step.");
-                    }
-
-                    int steps = parse.GetValue(common.Steps) ?? generator.RecommendedSteps;
-                    LiveSession? session;
-                    try
-                    {
-                        // TextureGenerator runs pixel-space model folders: the channels are RGB in [-1, 1].
-                        session = parse.GetValue(common.Live)
-                            ? StartLive(Path.GetFileName(generator.Model.Path.TrimEnd('/', '\\')), generator.Model.Path, LatentEncoding.Pixels, null, outDir, s, n, parse, common, steps, scheduler, cancellation.Token)
-                            : null;
-                    }
-                    catch (ArgumentException e)
-                    {
-                        Console.Error.WriteLine("error: " + e.Message);
-                        return 2;
-                    }
-
-                    using LiveSession? live = session;
-                    CancellationToken token = session?.Token ?? cancellation.Token;
-                    Action<DenoisingStep>? onStep = session == null ? null : session.Channel.Publish;
-                    try
-                    {
-                        var all = new TextureRequest
-                        {
-                            Seed = s,
-                            Size = parse.GetValue(common.Size),
-                            Steps = steps,
-                            Scheduler = scheduler,
-                            GuidanceScale = cfgScale,
-                            AutoguidanceScale = autoScale,
-                            GuidanceInterval = interval,
-                            TileByRolling = rolled,
-                        };
-                        foreach (TextureRequest request in all.ShareOver(classes, n))
-                        {
-                            GeneratedTextures result = generator.Generate(request, onStep, token);
-                            for (int i = 0; i < result.Images.Count; i++)
-                            {
-                                string file = Path.Combine(outDir, $"{request.ClassName ?? "texture"}-{request.Seed + (ulong)i}.png");
-                                PngFile.Write(file, result.Images[i], new Dictionary<string, string> { ["parameters"] = result.Recipes[i] });
-                                images.Add(result.Images[i]);
-                                written.Add(file);
-                            }
-                        }
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        Console.Error.WriteLine(session != null && !cancellation.IsCancellationRequested ? "cancelled: the live window was closed." : "cancelled.");
-                        return 130;
-                    }
-
-                    session?.FinishAndReport(Console.Out);
-                    WriteOverviews(outDir, images, tiledPreview: true);
-                    Console.WriteLine($"wrote {written.Count} textures to {outDir} in {clock.Elapsed.TotalSeconds:F1} s");
-                    return 0;
+                    return recipePath != null
+                        ? Reproduce(generator, recipePath, outDir)
+                        : GenerateTextures(generator, parse, common, new TextureOptions(className, autoguidance, guidanceInterval, stableDiffusion.Tileable), n, outDir);
                 }
             });
             return command;
+        }
+        /// <summary>The texture-only options, beside <see cref="CommonOptions"/>.</summary>
+        private sealed record TextureOptions(Option<string?> ClassName, Option<float?> Autoguidance, Option<string?> GuidanceInterval, Option<bool> Tileable);
+
+        /// <summary>Parse → request → call → print for textures: the request from the options, the generation, the files and the summary.</summary>
+        private static int GenerateTextures(TextureGenerator generator, ParseResult parse, CommonOptions common, TextureOptions texture, int count, string outDir)
+        {
+            using var cancellation = new CancellationTokenSource();
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                cancellation.Cancel();
+            };
+            TextureRequest all;
+            try
+            {
+                all = Request(generator, parse, common, texture);
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine("error: " + e.Message);
+                return 2;
+            }
+
+            string? requested = parse.GetValue(texture.ClassName);
+            IReadOnlyList<string?> classes = requested != null
+                ? new[] { requested }
+                : generator.ClassNames.Count > 0 ? generator.ClassNames.ToArray() : new string?[] { null };
+            LiveSession? session;
+            try
+            {
+                // TextureGenerator runs pixel-space model folders: the channels are RGB in [-1, 1].
+                session = parse.GetValue(common.Live)
+                    ? StartLive(Path.GetFileName(generator.Model.Path.TrimEnd('/', '\\')), generator.Model.Path, LatentEncoding.Pixels, null, outDir, all.Seed, count, parse, common, all.Steps, all.Scheduler, cancellation.Token)
+                    : null;
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine("error: " + e.Message);
+                return 2;
+            }
+
+            using LiveSession? live = session;
+            var clock = Stopwatch.StartNew();
+            List<(string File, RgbImage Image)> written;
+            try
+            {
+                written = Write(generator, all.ShareOver(classes, count), session == null ? null : session.Channel.Publish, session?.Token ?? cancellation.Token, outDir);
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine(session != null && !cancellation.IsCancellationRequested ? "cancelled: the live window was closed." : "cancelled.");
+                return 130;
+            }
+
+            session?.FinishAndReport(Console.Out);
+            WriteOverviews(outDir, written.Select(w => w.Image).ToArray(), tiledPreview: true);
+            Console.WriteLine($"wrote {written.Count} textures to {outDir} in {clock.Elapsed.TotalSeconds:F1} s");
+            return 0;
+        }
+
+        /// <summary>The request the options ask of <paramref name="generator"/>, guidance resolved against its folder; says what was chosen.</summary>
+        /// <exception cref="ArgumentException">The guidance asked for cannot be run (see <see cref="GuidanceChoice.Resolve(float?, float?, string?, TextureGenerator, float)"/>).</exception>
+        private static TextureRequest Request(TextureGenerator generator, ParseResult parse, CommonOptions common, TextureOptions texture)
+        {
+            Console.WriteLine($"model: {generator.Model.Path} ({generator.Denoiser.Info.Name}{(generator.Denoiser.Info.Tileable ? ", tileable" : string.Empty)})");
+            GuidanceChoice guidance = GuidanceChoice.Resolve(parse.GetValue(common.Guidance), parse.GetValue(texture.Autoguidance), parse.GetValue(texture.GuidanceInterval), generator, TextureRequest.DefaultGuidanceScale);
+            if (guidance.AutoguidanceScale != 1f)
+            {
+                Console.WriteLine($"guidance: autoguidance {guidance.AutoguidanceScale.ToString(CultureInfo.InvariantCulture)} by {ModelFolder.GuideComponent}/ ({generator.Guide!.Info.Name}){(guidance.Interval is { } range ? $" at timesteps {GuidanceIntervals.Format(range)}" : string.Empty)}{(guidance.IsFolderDefault ? ", the model's setting" : string.Empty)}");
+            }
+
+            bool asked = parse.GetValue(texture.Tileable);
+            bool rolled = asked && !generator.Denoiser.Info.Tileable;
+            if (asked)
+            {
+                Console.WriteLine(rolled
+                    ? "tileable: the model pads with zeros, so the latents are rolled by a random offset every step."
+                    : "note: --tileable: this model pads circularly, so its textures tile without rolling.");
+            }
+
+            return new TextureRequest
+            {
+                Seed = parse.GetValue(common.Seed),
+                Size = parse.GetValue(common.Size),
+                Steps = parse.GetValue(common.Steps) ?? generator.RecommendedSteps,
+                Scheduler = parse.GetValue(common.Scheduler) ?? TextureRequest.DefaultScheduler,
+                GuidanceScale = guidance.ClassifierFreeScale,
+                AutoguidanceScale = guidance.AutoguidanceScale,
+                GuidanceInterval = guidance.Interval,
+                TileByRolling = rolled,
+            };
+        }
+
+        /// <summary>Generates every request and writes each texture as <c>class-seed.png</c> with its recipe.</summary>
+        private static List<(string File, RgbImage Image)> Write(TextureGenerator generator, IEnumerable<TextureRequest> requests, Action<DenoisingStep>? onStep, CancellationToken token, string outDir)
+        {
+            var written = new List<(string, RgbImage)>();
+            foreach (TextureRequest request in requests)
+            {
+                GeneratedTextures result = generator.Generate(request, onStep, token);
+                for (int i = 0; i < result.Images.Count; i++)
+                {
+                    string file = Path.Combine(outDir, $"{request.ClassName ?? "texture"}-{request.Seed + (ulong)i}.png");
+                    PngFile.Write(file, result.Images[i], new Dictionary<string, string> { ["parameters"] = result.Recipes[i] });
+                    written.Add((file, result.Images[i]));
+                }
+            }
+
+            return written;
         }
     }
 }
