@@ -91,10 +91,11 @@ namespace LiveDiffusion.Cli.Commands
                         return 2;
                     }
 
-                    return Run(
+                    return Run(new ModelEvaluation(
                         modelPath ?? BuiltInModels.Locate(), parse.GetValue(data)!, parse.GetValue(count), parse.GetValue(steps), parse.GetValue(scheduler)!,
-                        parse.GetValue(seed), parse.GetValue(splits), parse.GetValue(taesd), parse.GetValue(classes), parse.GetValue(mix) == "even" ? ClassMix.Even : ClassMix.Data, parse.GetValue(guidance), parse.GetValue(autoguidance), parse.GetValue(interval), parse.GetValue(guide), parse.GetValue(batch),
-                        parse.GetValue(threads), parse.GetValue(json), parse.GetValue(padding)!, parse.GetValue(roll));
+                        parse.GetValue(seed), parse.GetValue(splits), parse.GetValue(taesd), parse.GetValue(classes), parse.GetValue(mix) == "even" ? ClassMix.Even : ClassMix.Data,
+                        parse.GetValue(guidance), parse.GetValue(autoguidance), parse.GetValue(interval), parse.GetValue(guide), parse.GetValue(batch),
+                        parse.GetValue(threads), parse.GetValue(json), parse.GetValue(padding)!, parse.GetValue(roll)));
                 }
                 catch (Exception e) when (e is ModelConfigException || e is SchedulerConfigException || e is DirectoryNotFoundException || e is InvalidDataException || e is FileNotFoundException || e is ArgumentException)
                 {
@@ -105,33 +106,94 @@ namespace LiveDiffusion.Cli.Commands
             return command;
         }
 
-        private static int Run(string modelPath, string dataPath, int count, int? stepsOption, string schedulerName, ulong seed, int splits, string? taesdFolder, bool classConditional, ClassMix mix, float? guidance, float? autoguidance, string? guidanceInterval, string? guidePath, int batch, int threads, bool asJson, string padding, bool tileByRolling)
+        private static int Run(ModelEvaluation request)
         {
-            if (count < 2 || stepsOption < 1 || batch < 1)
+            if (request.Count < 2 || request.Steps < 1 || request.Batch < 1)
             {
-                Console.Error.WriteLine($"error: --count must be at least 2 (got {count}), --steps and --batch at least 1 (got {stepsOption?.ToString(CultureInfo.InvariantCulture) ?? "the folder's"}, {batch}).");
+                Console.Error.WriteLine($"error: --count must be at least 2 (got {request.Count}), --steps and --batch at least 1 (got {request.Steps?.ToString(CultureInfo.InvariantCulture) ?? "the folder's"}, {request.Batch}).");
                 return 2;
             }
 
-            if (threads > 0)
+            if (request.Threads > 0)
             {
-                torch.set_num_threads(threads);
+                torch.set_num_threads(request.Threads);
             }
 
-            Action<string> say = asJson ? m => Console.Error.WriteLine(m) : m => Console.WriteLine(m);
-            ModelFolder folder = ModelFolder.Open(modelPath);
-            int steps = stepsOption ?? folder.SamplingSteps ?? TextureRequest.DefaultSteps;
-            UNet2DConfig unet = folder.UNet;
-            Scheduler sampler = SchedulerRegistry.Configure(folder.Scheduler, schedulerName).CreateScheduler();
+            Action<string> say = request.Json ? m => Console.Error.WriteLine(m) : m => Console.WriteLine(m);
+            ModelFolder folder = ModelFolder.Open(request.ModelPath);
+            int steps = request.Steps ?? folder.SamplingSteps ?? TextureRequest.DefaultSteps;
+            Scheduler sampler = SchedulerRegistry.Configure(folder.Scheduler, request.Scheduler).CreateScheduler();
             string samplerName = SchedulerRegistry.NameOf(sampler.Config);
-            string taesdPath = TaesdLocator.Find(taesdFolder, Environment.CurrentDirectory, Environment.GetEnvironmentVariable(TaesdLocator.SharedDataVariable));
+            string taesdPath = TaesdLocator.Find(request.Taesd, Environment.CurrentDirectory, Environment.GetEnvironmentVariable(TaesdLocator.SharedDataVariable));
+            ImageFolderDataset dataset = LoadImages("data", request.DataPath, folder.UNet.SampleSize, request.ClassConditional, say);
+            int[]? modelLabels = ModelLabels(folder, dataset, request.ClassConditional, request.DataPath, say);
+            EvaluationData evaluationData = EvaluationData.FromDataset(dataset, folder.UNet.SampleSize);
+            using TaesdEncoder encoder = TaesdEncoder.Load(Path.Combine(taesdPath, TaesdEncoder.WeightsFileName));
+            using TextureGenerator generator = TorchTextureGenerator.Load(RunFolder(folder, request));
+            GuidanceChoice choice = GuidanceChoice.Resolve(request.Guidance, request.Autoguidance, request.GuidanceInterval, generator, 1f);
+            if (request.GuidePath != null && choice.AutoguidanceScale == 1f)
+            {
+                throw new ArgumentException("--guide-model is used only by autoguidance: give --autoguidance <scale> too.");
+            }
 
+            IDenoiser? guide = choice.AutoguidanceScale == 1f ? null : generator.Guide;
+            string? guideName = guide != null ? generator.Model.GuideUNetFolder : null;
+            SayGuidance(say, choice, guide, guideName);
+            say($"model: {folder.Path} ({generator.Denoiser.Info.Name}, {folder.Scheduler.PredictionType} prediction{(request.Padding != "model" ? $", run with {request.Padding} padding" : string.Empty)}{(request.TileByRolling ? ", latents rolled every step" : string.Empty)}); {request.Count} images, {steps} steps of {samplerName}, seed {request.Seed}; TAESD from {taesdPath}");
+
+            var evaluator = new ModelEvaluator(new TaesdFeatureExtractor(encoder, batchSize: 32));
+            evaluator.Progress += m => Console.Error.WriteLine(m);
+            var options = new EvaluationOptions
+            {
+                Count = request.Count,
+                Steps = steps,
+                Seed = request.Seed,
+                BatchSize = request.Batch,
+                ClassConditional = request.ClassConditional,
+                Mix = request.Mix,
+                ModelClassLabels = modelLabels,
+                GuidanceScale = choice.ClassifierFreeScale,
+                AutoguidanceScale = choice.AutoguidanceScale,
+                GuidanceInterval = choice.Interval,
+                TileByRolling = request.TileByRolling,
+                MatchedSplits = request.Splits,
+            };
+            return Report(request.Json, cancellation => evaluator.Run(generator.Denoiser, sampler, evaluationData, options, folder.Path, cancellation, guide, guideName));
+        }
+
+        /// <summary>The folder as the request runs it: another folder's UNet as the guide (--guide-model), another padding (--padding).</summary>
+        private static ModelFolder RunFolder(ModelFolder folder, ModelEvaluation request)
+        {
+            ModelFolder run = request.GuidePath != null ? folder.WithGuide(ModelFolder.Open(request.GuidePath)) : folder;
+            return request.Padding switch
+            {
+                "zeros" => run.WithPadding(PaddingMode.Zeros),
+                "circular" => run.WithPadding(PaddingMode.Circular),
+                _ => run,
+            };
+        }
+
+        private static void SayGuidance(Action<string> say, GuidanceChoice choice, IDenoiser? guide, string? guideName)
+        {
+            if (guide != null)
+            {
+                say($"guidance: autoguidance {choice.AutoguidanceScale.ToString(CultureInfo.InvariantCulture)} by {guideName} ({guide.Info.Name}){(choice.Interval is { } range ? $" at timesteps {GuidanceIntervals.Format(range)}" : string.Empty)}");
+            }
+            else if (choice.ClassifierFreeScale != 1f)
+            {
+                say($"guidance: classifier-free {choice.ClassifierFreeScale.ToString(CultureInfo.InvariantCulture)}");
+            }
+        }
+
+        /// <summary>The model's label for each class of the data (null without --class-conditional); checks the two fit.</summary>
+        /// <exception cref="ModelConfigException">The model and the data's classes do not fit; the message says how.</exception>
+        private static int[]? ModelLabels(ModelFolder folder, ImageFolderDataset dataset, bool classConditional, string dataPath, Action<string> say)
+        {
+            UNet2DConfig unet = folder.UNet;
             if (classConditional && !unet.IsClassConditional)
             {
                 throw new ModelConfigException($"--class-conditional: the model in {folder.Path} is unconditional (unet/config.json has no num_class_embeds). Evaluate it without --class-conditional.");
             }
-
-            ImageFolderDataset dataset = LoadImages("data", dataPath, unet.SampleSize, classConditional, say);
 
             int[]? modelLabels = null;
             if (classConditional)
@@ -157,58 +219,13 @@ namespace LiveDiffusion.Cli.Commands
                 say("note: the model is class-conditional; generating with its 'no class' embedding (pass --class-conditional to compare class by class).");
             }
 
-            EvaluationData evaluationData = EvaluationData.FromDataset(dataset, unet.SampleSize);
-            using TaesdEncoder encoder = TaesdEncoder.Load(Path.Combine(taesdPath, TaesdEncoder.WeightsFileName));
-            PaddingMode? paddingOverride = padding switch { "zeros" => PaddingMode.Zeros, "circular" => PaddingMode.Circular, _ => null };
-            ModelFolder run = guidePath != null ? folder.WithGuide(ModelFolder.Open(guidePath)) : folder;
-            run = paddingOverride is PaddingMode mode ? run.WithPadding(mode) : run;
-            using TextureGenerator generator = TorchTextureGenerator.Load(run);
-            string? guideUNetFolder = run.GuideUNet != null ? run.GuideUNetFolder : null;
-            GuidanceChoice choice = GuidanceChoice.Resolve(guidance, autoguidance, guidanceInterval, generator, 1f);
-            (float cfgScale, float autoScale, (float Low, float High)? interval) = (choice.ClassifierFreeScale, choice.AutoguidanceScale, choice.Interval);
-            if (guidePath != null && autoScale == 1f)
-            {
-                throw new ArgumentException("--guide-model is used only by autoguidance: give --autoguidance <scale> too.");
-            }
-
-            IDenoiser denoiser = generator.Denoiser;
-            IDenoiser? guideDenoiser = autoScale == 1f ? null : generator.Guide;
-            if (guideDenoiser != null)
-            {
-                say($"guidance: autoguidance {autoScale.ToString(CultureInfo.InvariantCulture)} by {guideUNetFolder} ({guideDenoiser.Info.Name}){(interval is { } range ? $" at timesteps {GuidanceIntervals.Format(range)}" : string.Empty)}");
-            }
-            else if (cfgScale != 1f)
-            {
-                say($"guidance: classifier-free {cfgScale.ToString(CultureInfo.InvariantCulture)}");
-            }
-            say($"model: {folder.Path} ({denoiser.Info.Name}, {folder.Scheduler.PredictionType} prediction{(paddingOverride.HasValue ? $", run with {padding} padding" : string.Empty)}{(tileByRolling ? ", latents rolled every step" : string.Empty)}); {count} images, {steps} steps of {samplerName}, seed {seed}; TAESD from {taesdPath}");
-
-            var evaluator = new ModelEvaluator(new TaesdFeatureExtractor(encoder, batchSize: 32));
-            evaluator.Progress += m => Console.Error.WriteLine(m);
-            return Report(asJson, cancellation => evaluator.Run(
-                    denoiser,
-                    sampler,
-                    evaluationData,
-                    new EvaluationOptions
-                    {
-                        Count = count,
-                        Steps = steps,
-                        Seed = seed,
-                        BatchSize = batch,
-                        ClassConditional = classConditional,
-                        Mix = mix,
-                        ModelClassLabels = modelLabels,
-                        GuidanceScale = cfgScale,
-                        AutoguidanceScale = autoScale,
-                        GuidanceInterval = interval,
-                        TileByRolling = tileByRolling,
-                        MatchedSplits = splits,
-                    },
-                    folder.Path,
-                    cancellation,
-                    guideDenoiser,
-                    guideUNetFolder));
+            return modelLabels;
         }
+
+        /// <summary>What `evaluate --model` was asked: the model, the data, the generation and the report's form.</summary>
+        private sealed record ModelEvaluation(
+            string ModelPath, string DataPath, int Count, int? Steps, string Scheduler, ulong Seed, int Splits, string? Taesd, bool ClassConditional, ClassMix Mix,
+            float? Guidance, float? Autoguidance, string? GuidanceInterval, string? GuidePath, int Batch, int Threads, bool Json, string Padding, bool TileByRolling);
 
         private static int RunImages(string imagesPath, string dataPath, int size, ulong seed, int splits, string? taesdFolder, bool classConditional, bool asJson)
         {
