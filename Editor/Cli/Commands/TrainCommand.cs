@@ -95,31 +95,10 @@ namespace LiveDiffusion.Cli.Commands
                     return 2;
                 }
 
-                DatasetOptions datasetOptions = recipe.ToDatasetOptions();
-                ImageFolderDataset dataset;
-                try
+                ImageFolderDataset? dataset = LoadDataset(parse.GetValue(data)!, recipe);
+                if (dataset == null)
                 {
-                    dataset = ImageFolderDataset.Load(parse.GetValue(data)!, datasetOptions);
-                }
-                catch (DatasetOptionException e) when (e.Option == nameof(DatasetOptions.OrientationClasses))
-                {
-                    Console.Error.WriteLine("error: --rotate90-classes: " + e.Message);
                     return 2;
-                }
-                catch (Exception e) when (e is DirectoryNotFoundException || e is InvalidDataException)
-                {
-                    Console.Error.WriteLine("error: " + e.Message);
-                    return 2;
-                }
-
-                Console.WriteLine($"dataset: {dataset.Count} images from {dataset.Folder}" + (dataset.ClassNames.Count > 0 ? $" in classes {string.Join(", ", dataset.ClassNames.Zip(dataset.ClassCounts, (n, c) => $"{n} ({c})"))}" : string.Empty));
-                if (dataset.Skipped.Count > 0)
-                {
-                    Console.WriteLine($"skipped {dataset.Skipped.Count} file(s):");
-                    foreach (SkippedFile skipped in dataset.Skipped.Take(10))
-                    {
-                        Console.WriteLine($"  {skipped.Path}: {skipped.Reason}");
-                    }
                 }
 
                 string? configPath = parse.GetValue(config);
@@ -168,54 +147,93 @@ namespace LiveDiffusion.Cli.Commands
                     Console.WriteLine($"no checkpoint in {trainer.CheckpointFolder}; starting from step 0.");
                 }
 
-                using var cancellation = new CancellationTokenSource();
-                ConsoleCancelEventHandler onCancel = (_, e) =>
-                {
-                    e.Cancel = true;
-                    Console.Error.WriteLine("stopping after this step and saving a checkpoint...");
-                    cancellation.Cancel();
-                };
-                Console.CancelKeyPress += onCancel;
-                try
-                {
-                    using var model = new LiveDiffusion.Torch.Models.UNet2D(unet);
-                    Console.WriteLine($"model: {(configPath ?? "preset " + parse.GetValue(preset))}, {model.ParameterCount:N0} parameters, {unet.PaddingMode.ToString().ToLowerInvariant()} padding; {options.Steps} steps of {options.BatchSize} -> {trainer.OutputFolder}");
-                    TrainingResult result = parse.GetValue(plain) || Console.IsOutputRedirected
-                        ? RunPlain(trainer, from, cancellation.Token)
-                        : RunWithProgressBar(trainer, from, cancellation.Token);
-                    Console.WriteLine($"{(result.Cancelled ? "stopped" : "done")} at step {result.Step}: loss {result.SmoothedLoss:F4}, {result.NonFiniteSkipped} non-finite steps skipped, {result.Rollbacks} rollbacks, {result.Elapsed:hh\\:mm\\:ss}");
-                    Console.WriteLine($"model folder: {result.ModelFolder}");
-                    return result.Cancelled ? 130 : 0;
-                }
-                catch (InvalidDataException e)
-                {
-                    // The checkpoint to resume from belongs to another run (model, seed).
-                    Console.Error.WriteLine($"error: --resume: {e.Message}");
-                    return 2;
-                }
-                catch (InvalidOperationException e)
-                {
-                    // Diverged before the first checkpoint: nothing to roll back to.
-                    Console.Error.WriteLine($"error: training stopped: {e.Message}");
-                    return 1;
-                }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-                {
-                    // A write failed (full disk, lost mount, permissions). Checkpoints are written atomically, so every
-                    // one on disk is whole: say which is the newest and how to go on from it.
-                    Console.Error.WriteLine($"error: training stopped: {e.Message}");
-                    (long lastStep, string? lastPath) = Checkpoint.List(trainer.CheckpointFolder).LastOrDefault();
-                    Console.Error.WriteLine(lastPath != null
-                        ? $"The newest checkpoint, {lastPath} (step {lastStep}), is whole. Fix the cause (e.g. free disk space) and run the same command with --resume latest to go on from it."
-                        : $"No checkpoint was written yet in {trainer.CheckpointFolder}. Fix the cause (e.g. free disk space) and run the command again.");
-                    return 1;
-                }
-                finally
-                {
-                    Console.CancelKeyPress -= onCancel;
-                }
+                string modelName = configPath ?? "preset " + recipe.Preset;
+                return Run(trainer, from, unet, modelName, options, parse.GetValue(plain) || Console.IsOutputRedirected);
             });
             return command;
+        }
+
+        /// <summary>Loads the training images as the recipe reads them and says what was found; null (after one error line) when they cannot be.</summary>
+        private static ImageFolderDataset? LoadDataset(string folder, TrainingRecipe recipe)
+        {
+            ImageFolderDataset dataset;
+            try
+            {
+                dataset = ImageFolderDataset.Load(folder, recipe.ToDatasetOptions());
+            }
+            catch (DatasetOptionException e) when (e.Option == nameof(DatasetOptions.OrientationClasses))
+            {
+                Console.Error.WriteLine("error: --rotate90-classes: " + e.Message);
+                return null;
+            }
+            catch (Exception e) when (e is DirectoryNotFoundException || e is InvalidDataException)
+            {
+                Console.Error.WriteLine("error: " + e.Message);
+                return null;
+            }
+
+            Console.WriteLine($"dataset: {dataset.Count} images from {dataset.Folder}" + (dataset.ClassNames.Count > 0 ? $" in classes {string.Join(", ", dataset.ClassNames.Zip(dataset.ClassCounts, (n, c) => $"{n} ({c})"))}" : string.Empty));
+            if (dataset.Skipped.Count > 0)
+            {
+                Console.WriteLine($"skipped {dataset.Skipped.Count} file(s):");
+                foreach (SkippedFile skipped in dataset.Skipped.Take(10))
+                {
+                    Console.WriteLine($"  {skipped.Path}: {skipped.Reason}");
+                }
+            }
+
+            return dataset;
+        }
+
+        /// <summary>Runs the training to its end or Ctrl+C (which saves a checkpoint first) and prints the result; the exit code.</summary>
+        private static int Run(DiffusionTrainer trainer, Checkpoint? from, UNet2DConfig unet, string modelName, TrainingOptions options, bool plain)
+        {
+            using var cancellation = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = true;
+                Console.Error.WriteLine("stopping after this step and saving a checkpoint...");
+                cancellation.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                using var model = new LiveDiffusion.Torch.Models.UNet2D(unet);
+                Console.WriteLine($"model: {modelName}, {model.ParameterCount:N0} parameters, {unet.PaddingMode.ToString().ToLowerInvariant()} padding; {options.Steps} steps of {options.BatchSize} -> {trainer.OutputFolder}");
+                TrainingResult result = plain
+                    ? RunPlain(trainer, from, cancellation.Token)
+                    : RunWithProgressBar(trainer, from, cancellation.Token);
+                Console.WriteLine($"{(result.Cancelled ? "stopped" : "done")} at step {result.Step}: loss {result.SmoothedLoss:F4}, {result.NonFiniteSkipped} non-finite steps skipped, {result.Rollbacks} rollbacks, {result.Elapsed:hh\\:mm\\:ss}");
+                Console.WriteLine($"model folder: {result.ModelFolder}");
+                return result.Cancelled ? 130 : 0;
+            }
+            catch (InvalidDataException e)
+            {
+                // The checkpoint to resume from belongs to another run (model, seed).
+                Console.Error.WriteLine($"error: --resume: {e.Message}");
+                return 2;
+            }
+            catch (InvalidOperationException e)
+            {
+                // Diverged before the first checkpoint: nothing to roll back to.
+                Console.Error.WriteLine($"error: training stopped: {e.Message}");
+                return 1;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                // A write failed (full disk, lost mount, permissions). Checkpoints are written atomically, so every
+                // one on disk is whole: say which is the newest and how to go on from it.
+                Console.Error.WriteLine($"error: training stopped: {e.Message}");
+                (long lastStep, string? lastPath) = Checkpoint.List(trainer.CheckpointFolder).LastOrDefault();
+                Console.Error.WriteLine(lastPath != null
+                    ? $"The newest checkpoint, {lastPath} (step {lastStep}), is whole. Fix the cause (e.g. free disk space) and run the same command with --resume latest to go on from it."
+                    : $"No checkpoint was written yet in {trainer.CheckpointFolder}. Fix the cause (e.g. free disk space) and run the command again.");
+                return 1;
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
         }
 
         private static TrainingResult RunPlain(DiffusionTrainer trainer, Checkpoint? from, CancellationToken cancellation)

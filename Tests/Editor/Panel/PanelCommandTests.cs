@@ -80,7 +80,19 @@ namespace LiveDiffusion.Editor.Tests.Panel
             string? name = null;
             while (!(steps.Contains(200) && gridStep == 200 && checkpointStep == 200))
             {
-                string? line = await reader.ReadLineAsync(cancel.Token);
+                string? line;
+                try
+                {
+                    line = await reader.ReadLineAsync(cancel.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Say what the stream had brought and what train was doing, so a stall can be told from a slow run.
+                    Assert.Fail($"no end of the run on the event stream in 180 s: events {string.Join(" ", names.GroupBy(n => n).Select(g => $"{g.Key}x{g.Count()}"))}, "
+                        + $"steps seen {string.Join(",", steps)}, grid {gridStep}, checkpoint {checkpointStep}; train {(train.HasExited ? "exited" : "still running")}:\n{train.Output}");
+                    throw;
+                }
+
                 Assert.True(line != null, "the event stream ended early");
                 if (line!.StartsWith("event: ", StringComparison.Ordinal))
                 {

@@ -170,7 +170,7 @@ namespace LiveDiffusion.Tests.Pipelines
                 {
                     if (channel.WaitForFrame(seen, TimeSpan.FromMilliseconds(50)) && channel.TryReadLatest(seen, frame))
                     {
-                        seen = frame.Sequence;
+                        Volatile.Write(ref seen, frame.Sequence);
                     }
                 }
             });
@@ -190,6 +190,10 @@ namespace LiveDiffusion.Tests.Pipelines
             }
 
             long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+            // The newest frame stays in the channel: give a consumer thread that the scheduler kept waiting under load
+            // time to take it before stopping it.
+            SpinWait.SpinUntil(() => Volatile.Read(ref seen) > 0, TimeSpan.FromSeconds(30));
             stop.Cancel();
             consumer.Join();
             Assert.Equal(0, allocated);
