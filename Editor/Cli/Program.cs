@@ -23,6 +23,7 @@ namespace LiveDiffusion.Cli
             root.Subcommands.Add(ExportCommand.Create());
             root.Subcommands.Add(GuideCommand.Create());
             root.Subcommands.Add(PanelCommand.Create());
+            root.Subcommands.Add(UnityMetasCommand.Create());
             ParseResult parse = root.Parse(args);
             if (parse.Errors.Count == 0)
             {
