@@ -1,3 +1,4 @@
+#nullable enable
 namespace LiveDiffusion.Onnx
 {
     /// <summary>An execution provider that <see cref="ExecutionProviderSelection.Apply"/> tried and did not use, and why.</summary>

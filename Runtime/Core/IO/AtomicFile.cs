@@ -1,3 +1,4 @@
+#nullable enable
 using System;
 using System.IO;
 
@@ -79,8 +80,11 @@ namespace LiveDiffusion.IO
 
         private static void Replace(string source, string target)
         {
-#if NETSTANDARD2_1
-            // rename(2) replaces atomically on POSIX; File.Replace does the same on Windows when the target exists.
+#if NETCOREAPP3_0_OR_GREATER
+            File.Move(source, target, overwrite: true);
+#else
+            // .NET Standard 2.1 and .NET Framework 4.8 (Unity's two API levels) have no File.Move overwrite. rename(2)
+            // replaces atomically on POSIX; File.Replace does the same on Windows when the target exists.
             if (File.Exists(target))
             {
                 File.Replace(source, target, null, ignoreMetadataErrors: true);
@@ -89,8 +93,6 @@ namespace LiveDiffusion.IO
             {
                 File.Move(source, target);
             }
-#else
-            File.Move(source, target, overwrite: true);
 #endif
         }
 

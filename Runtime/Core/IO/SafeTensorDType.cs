@@ -1,3 +1,4 @@
+#nullable enable
 namespace LiveDiffusion.IO
 {
     /// <summary>Element types of a safetensors file that weights are stored in.</summary>

@@ -1,3 +1,4 @@
+#nullable enable
 using LiveDiffusion.Schedulers;
 
 namespace LiveDiffusion.Models

@@ -1,3 +1,4 @@
+#nullable enable
 namespace LiveDiffusion.Models
 {
     /// <summary>How the UNet's convolutions pad their borders.</summary>

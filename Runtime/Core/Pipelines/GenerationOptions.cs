@@ -1,3 +1,4 @@
+#nullable enable
 namespace LiveDiffusion.Pipelines
 {
     /// <summary>What to generate with an <see cref="UnconditionalPipeline"/>.</summary>

@@ -1,3 +1,4 @@
+#nullable enable
 namespace LiveDiffusion.Preview
 {
     /// <summary>What the channels of a denoising tensor mean, and so how a preview turns them into colour.</summary>

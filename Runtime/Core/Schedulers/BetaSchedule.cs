@@ -1,3 +1,4 @@
+#nullable enable
 namespace LiveDiffusion.Schedulers
 {
     /// <summary>How the training noise variances β₁…β_T are laid out (diffusers' <c>beta_schedule</c>).</summary>

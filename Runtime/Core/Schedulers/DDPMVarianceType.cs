@@ -1,3 +1,4 @@
+#nullable enable
 namespace LiveDiffusion.Schedulers
 {
     /// <summary>The variance of the DDPM reverse step (diffusers' <c>variance_type</c>).</summary>

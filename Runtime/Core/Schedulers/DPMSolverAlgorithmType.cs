@@ -1,3 +1,4 @@
+#nullable enable
 namespace LiveDiffusion.Schedulers
 {
     /// <summary>Which DPM-Solver++ <see cref="DPMSolverMultistepScheduler"/> runs (diffusers' <c>algorithm_type</c>).</summary>

@@ -1,3 +1,4 @@
+#nullable enable
 namespace LiveDiffusion.Schedulers
 {
     /// <summary>The second-order update of DPM-Solver++ (diffusers' <c>solver_type</c>).</summary>

@@ -1,3 +1,4 @@
+#nullable enable
 namespace LiveDiffusion.Schedulers
 {
     /// <summary>How Euler-type schedulers interpolate σ between training timesteps (diffusers' <c>interpolation_type</c>).</summary>

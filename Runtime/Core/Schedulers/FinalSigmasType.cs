@@ -1,3 +1,4 @@
+#nullable enable
 namespace LiveDiffusion.Schedulers
 {
     /// <summary>The noise level after the last step of sigma-based schedulers (diffusers' <c>final_sigmas_type</c>).</summary>

@@ -1,3 +1,4 @@
+#nullable enable
 namespace LiveDiffusion.Schedulers
 {
     /// <summary>What the model predicts (diffusers' <c>prediction_type</c>).</summary>

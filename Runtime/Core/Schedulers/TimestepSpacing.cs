@@ -1,3 +1,4 @@
+#nullable enable
 namespace LiveDiffusion.Schedulers
 {
     /// <summary>How inference timesteps are picked from the training range (diffusers' <c>timestep_spacing</c>; see Lin et al. 2023, table 2).</summary>

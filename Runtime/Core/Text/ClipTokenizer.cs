@@ -1,3 +1,4 @@
+#nullable enable
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -28,6 +29,36 @@ namespace LiveDiffusion.Text
 
         /// <summary>CLIP text encoders take 77 tokens, start and end included.</summary>
         public const int DefaultMaxLength = 77;
+
+        /// <summary>
+        /// vocab.json as token → id, read without reflection (JsonSerializer's reflection path is stripped by IL2CPP).
+        /// </summary>
+        /// <exception cref="InvalidDataException">Not a JSON object of token → integer id; the message names the file.</exception>
+        private static Dictionary<string, int> ReadVocabulary(string vocabPath)
+        {
+            try
+            {
+                using JsonDocument document = JsonDocument.Parse(File.ReadAllText(vocabPath));
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    throw new InvalidDataException($"{vocabPath} is not a JSON object of token → id.");
+                }
+
+                var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
+                foreach (JsonProperty entry in document.RootElement.EnumerateObject())
+                {
+                    vocab[entry.Name] = entry.Value.ValueKind == JsonValueKind.Number && entry.Value.TryGetInt32(out int id)
+                        ? id
+                        : throw new InvalidDataException($"{vocabPath}: token '{entry.Name}' has id {entry.Value.GetRawText()}; ids are integers.");
+                }
+
+                return vocab;
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"{vocabPath} is not valid JSON ({e.Message}).", e);
+            }
+        }
 
         private static readonly Regex Pattern = new Regex(
             @"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+",
@@ -91,8 +122,7 @@ namespace LiveDiffusion.Text
                 }
             }
 
-            Dictionary<string, int> vocab = JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllText(vocabPath))
-                ?? throw new InvalidDataException($"{vocabPath} is not a JSON object of token → id.");
+            Dictionary<string, int> vocab = ReadVocabulary(vocabPath);
             var merges = new List<(string, string)>();
             foreach (string line in File.ReadLines(mergesPath))
             {

@@ -1,3 +1,4 @@
+#nullable enable
 namespace LiveDiffusion.Pipelines.Guidance
 {
     /// <summary>

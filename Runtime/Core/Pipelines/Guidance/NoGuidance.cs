@@ -1,3 +1,4 @@
+#nullable enable
 namespace LiveDiffusion.Pipelines.Guidance
 {
     /// <summary>The model's conditional prediction as it is: one model call of one row per image.</summary>

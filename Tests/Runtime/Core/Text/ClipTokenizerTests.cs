@@ -11,6 +11,32 @@ namespace LiveDiffusion.Tests.Text
     {
         private static readonly Lazy<ClipTokenizer> Shared = new Lazy<ClipTokenizer>(() => ClipTokenizer.Load(SharedData.PathOf("clip")));
 
+        [Fact]
+        public void AVocabularyThatIsNotTokenToIntegerIsRefusedNamingTheFile()
+        {
+            string folder = Path.Combine(Path.GetTempPath(), "ld-vocab-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(folder);
+            try
+            {
+                File.WriteAllText(Path.Combine(folder, "merges.txt"), "#version: 0.2\na b\n");
+                string vocab = Path.Combine(folder, "vocab.json");
+                foreach ((string json, string says) in new[] { ("{\"a</w>\": \"one\"}", "ids are integers"), ("[1, 2]", "is not a JSON object"), ("{", "is not valid JSON") })
+                {
+                    File.WriteAllText(vocab, json);
+                    var error = Assert.Throws<InvalidDataException>(() => ClipTokenizer.Load(folder));
+                    Assert.Contains(vocab, error.Message);
+                    Assert.Contains(says, error.Message);
+                }
+
+                File.WriteAllText(vocab, "{\"a</w>\": 0, \"b</w>\": 1, \"ab</w>\": 2, \"<|startoftext|>\": 3, \"<|endoftext|>\": 4}");
+                Assert.Equal(4, ClipTokenizer.Load(folder).EndTokenId);
+            }
+            finally
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+
         [SharedDataFact]
         public void ReproducesEveryExampleOfTheSharedFile()
         {
