@@ -102,7 +102,9 @@ namespace LiveDiffusion.Pipelines
             TensorBuffer? latentMask = request.Mask != null ? LatentMask(request.Mask, count, latentHeight, latentWidth) : null;
             TensorBuffer? conditioning = FixedChannels(request, init, latentMask, count, latentHeight, latentWidth);
             LatentRoll? roll = request.Tileable ? new LatentRoll(request.Seed ^ OffsetSeedSalt, latentHeight, latentWidth) : null;
-            var prediction = new GuidedPrediction(guider, _unet, null, latents, conditioning, (input, _) => input.EncoderHiddenStates = text, roll);
+            // Rows: the prompt's, then (classifier-free guidance) the negative prompt's; a conditional-only call gets the prompt's alone.
+            var prediction = new GuidedPrediction(guider, _unet, null, latents, conditioning,
+                (input, withUnconditional) => input.EncoderHiddenStates = withUnconditional || guider.RowsPerImage == 1 ? text : EncodePrompts(request, count, false, new List<string>()), roll);
             Action<int>? afterStep = latentMask != null && !IsInpaintingUNet ? BlendWithInit(scheduler, timesteps, initLatents!, noise, latents, latentMask) : null;
 
             // Each image draws its step noise from a stream of its own, so stochastic schedulers reproduce it alone too.
