@@ -58,7 +58,7 @@ namespace LiveDiffusion.Onnx
             string index = System.IO.Path.Combine(path, "model_index.json");
             try
             {
-                return File.Exists(index) && new ConfigReader(ConfigReader.ParseObject(File.ReadAllText(index), index), index)
+                return File.Exists(index) && ConfigReader.Load(index)
                     .String("_class_name", string.Empty).Contains("StableDiffusion", StringComparison.Ordinal);
             }
             catch (ModelConfigException)
@@ -107,7 +107,7 @@ namespace LiveDiffusion.Onnx
                 {
                     try
                     {
-                        double? factor = new ConfigReader(ConfigReader.ParseObject(File.ReadAllText(file), file), file).NullableDouble("scaling_factor");
+                        double? factor = ConfigReader.Load(file).NullableDouble("scaling_factor");
                         if (factor.HasValue)
                         {
                             scaling = (float)factor.Value;
@@ -208,7 +208,7 @@ namespace LiveDiffusion.Onnx
                 return null;
             }
 
-            return new ConfigReader(ConfigReader.ParseObject(File.ReadAllText(file), file), file).NullableInt(key);
+            return ConfigReader.Load(file).NullableInt(key);
         }
 
         private string Part(params string[] parts) => System.IO.Path.Combine(Path, System.IO.Path.Combine(parts));

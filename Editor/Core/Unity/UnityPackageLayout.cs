@@ -122,8 +122,7 @@ namespace LiveDiffusion.Editor.Unity
                 }
             }
 
-            var wanted = new HashSet<string>(importable.Select(i => i.Path + ".meta"), StringComparer.Ordinal);
-            problems.AddRange(files.Where(f => f.EndsWith(".meta", StringComparison.Ordinal) && !wanted.Contains(f)).Select(f => $"{f} belongs to nothing Unity imports (delete it)"));
+            problems.AddRange(Orphans(files, importable).Select(f => $"{f} belongs to nothing Unity imports (delete it)"));
             return problems;
         }
 
@@ -143,14 +142,20 @@ namespace LiveDiffusion.Editor.Unity
                 }
             }
 
-            var wanted = new HashSet<string>(importable.Select(i => i.Path + ".meta"), StringComparer.Ordinal);
-            foreach (string orphan in files.Where(f => f.EndsWith(".meta", StringComparison.Ordinal) && !wanted.Contains(f)))
+            foreach (string orphan in Orphans(files, importable))
             {
                 File.Delete(Path.Combine(root, orphan));
                 changed++;
             }
 
             return changed;
+        }
+
+        /// <summary>The metas among <paramref name="files"/> that belong to nothing in <paramref name="importable"/>.</summary>
+        private static IEnumerable<string> Orphans(IEnumerable<string> files, IEnumerable<(string Path, bool IsFolder)> importable)
+        {
+            var wanted = new HashSet<string>(importable.Select(i => i.Path + ".meta"), StringComparer.Ordinal);
+            return files.Where(f => f.EndsWith(".meta", StringComparison.Ordinal) && !wanted.Contains(f)).ToArray();
         }
 
         private static string ImporterFor(string extension) => extension.ToLowerInvariant() switch

@@ -2,6 +2,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -67,6 +68,15 @@ namespace LiveDiffusion.IO
                 throw error($"{origin}: {e.Message} Each key may appear once.", e);
             }
         }
+
+        /// <summary>Parses <paramref name="json"/> (see <see cref="ParseObject"/>) into a reader that fails with <see cref="ModelConfigException"/>s naming <paramref name="origin"/>.</summary>
+        /// <exception cref="ModelConfigException">Not one valid JSON object, or a key given twice.</exception>
+        public static ConfigReader Parse(string json, string origin) => new ConfigReader(ParseObject(json, origin), origin);
+
+        /// <summary>Reads and parses the file at <paramref name="path"/>, naming it in messages.</summary>
+        /// <exception cref="ModelConfigException">Not one valid JSON object, or a key given twice.</exception>
+        /// <exception cref="IOException">The file cannot be read.</exception>
+        public static ConfigReader Load(string path) => Parse(File.ReadAllText(path), path);
 
         /// <summary>Whether the key is present with a non-null value.</summary>
         public bool Has(string key) => _json.TryGetPropertyValue(key, out JsonNode? node) && node != null;

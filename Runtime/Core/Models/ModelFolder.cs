@@ -136,7 +136,7 @@ namespace LiveDiffusion.Models
                 throw new ModelConfigException($"{root} is not a model folder: model_index.json is missing.");
             }
 
-            var read = new ConfigReader(ConfigReader.ParseObject(File.ReadAllText(index), index), index);
+            var read = ConfigReader.Load(index);
             if (!read.Has("unet") || !read.Has("scheduler"))
             {
                 throw new ModelConfigException($"{index} must name a unet and a scheduler (diffusers layout).");

@@ -220,7 +220,7 @@ namespace LiveDiffusion.Models
         /// <summary>Parses a diffusers UNet2DModel configuration.</summary>
         public static UNet2DConfig Parse(string json, string origin = "unet/config.json")
         {
-            var read = new ConfigReader(ConfigReader.ParseObject(json, origin), origin);
+            var read = ConfigReader.Parse(json, origin);
             string className = read.String("_class_name", "UNet2DModel");
             if (className != "UNet2DModel")
             {

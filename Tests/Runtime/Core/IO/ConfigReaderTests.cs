@@ -12,7 +12,7 @@ namespace LiveDiffusion.Tests.IO
         [Fact]
         public void PythonsTokensAndTrailingCommasAreReadAndAKeyGivenTwiceIsNot()
         {
-            var read = new ConfigReader(ConfigReader.ParseObject("{\"a\": -Infinity, \"b\": NaN, \"c\": [1, 2,], // note\n}", "x.json"), "x.json");
+            var read = ConfigReader.Parse("{\"a\": -Infinity, \"b\": NaN, \"c\": [1, 2,], // note\n}", "x.json");
             Assert.Equal(double.NegativeInfinity, read.Double("a", 0));
             Assert.Null(read.NullableDouble("b"));
             Assert.Equal(new[] { 1, 2 }, read.PositiveInts("c"));
@@ -25,7 +25,7 @@ namespace LiveDiffusion.Tests.IO
         [Fact]
         public void AWrongValueNamesTheOriginTheKeyTheValueAndWhatIsAllowed()
         {
-            var read = new ConfigReader(ConfigReader.ParseObject("{\"n\": \"two\", \"list\": [64, 0], \"s\": 3}", "my/config.json"), "my/config.json");
+            var read = ConfigReader.Parse("{\"n\": \"two\", \"list\": [64, 0], \"s\": 3}", "my/config.json");
             Assert.Equal("my/config.json: key 'n' is \"two\", but it must be an integer. Fix the value of 'n' or remove the key to use the default.", Assert.Throws<ModelConfigException>(() => read.Int("n", 1)).Message);
             Assert.Contains("'list' is [64,0], but it must be an array of positive integers", Assert.Throws<ModelConfigException>(() => read.PositiveInts("list")).Message);
             Assert.Contains("must be a string", Assert.Throws<ModelConfigException>(() => read.String("s", "x")).Message);
