@@ -14,6 +14,24 @@ namespace LiveDiffusion.Editor.Tests.Onnx
     /// <summary>The built-in model exported to ONNX generates the same textures as the TorchSharp backend for the same seed.</summary>
     public sealed class BuiltInModelOnnxTests
     {
+        /// <summary>
+        /// The package ships the built-in model's ONNX files (the runtime in an engine cannot export: no libtorch, no
+        /// exporter); they must be exactly what the exporter makes from the committed weights today, so the two never drift.
+        /// Fix a failure with <c>./livediffusion export --model Runtime/BuiltIn/dungeon-textures</c> and commit both files.
+        /// </summary>
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void TheCommittedOnnxFilesAreExactlyAFreshExportOfTheCommittedWeights(bool guide)
+        {
+            ModelFolder folder = ModelFolder.Open(BuiltInModels.Locate());
+            string committed = guide ? folder.GuideOnnxPath : folder.OnnxPath;
+            Assert.True(File.Exists(committed), $"{committed} is missing: run ./livediffusion export --model Runtime/BuiltIn/dungeon-textures");
+            byte[] fresh = UNet2DOnnxExporter.InMemory(folder, guide);
+            byte[] onDisk = File.ReadAllBytes(committed);
+            Assert.True(fresh.AsSpan().SequenceEqual(onDisk), $"{committed} ({onDisk.Length} bytes) differs from a fresh export ({fresh.Length} bytes): run ./livediffusion export --model Runtime/BuiltIn/dungeon-textures and commit it.");
+        }
+
         [Theory]
         [InlineData("ddim", 25)]
         [InlineData("dpm++2m", 25)]
