@@ -99,7 +99,7 @@ namespace LiveDiffusion
                     (u[p], v[p], factor[p]) = NextPolarPair();
                 }
 
-                DeterministicMath.PolarFactors(factor[..pairs]);
+                DeterministicMath.PolarFactors(factor.Slice(0, pairs));
                 for (int p = 0; p < pairs; p++)
                 {
                     destination[i++] = (float)(u[p] * factor[p]);

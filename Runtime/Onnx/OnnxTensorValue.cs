@@ -93,14 +93,14 @@ namespace LiveDiffusion.Onnx
                 case TensorElementType.Int32:
                     for (int i = 0; i < values.Length; i++)
                     {
-                        _ints![offset + i] = (int)MathF.Round(values[i]);
+                        _ints![offset + i] = (int)Math.Round((double)values[i]);
                     }
 
                     break;
                 default:
                     for (int i = 0; i < values.Length; i++)
                     {
-                        _longs![offset + i] = (long)MathF.Round(values[i]);
+                        _longs![offset + i] = (long)Math.Round((double)values[i]);
                     }
 
                     break;

@@ -3,7 +3,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using System.Text.Json.Nodes;
 using LiveDiffusion.IO;
 using LiveDiffusion.Models;
 using LiveDiffusion.Pipelines;
@@ -59,7 +58,7 @@ namespace LiveDiffusion.Onnx
             try
             {
                 return File.Exists(index) && ConfigReader.Load(index)
-                    .String("_class_name", string.Empty).Contains("StableDiffusion", StringComparison.Ordinal);
+                    .String("_class_name", string.Empty).IndexOf("StableDiffusion", StringComparison.Ordinal) >= 0;
             }
             catch (ModelConfigException)
             {

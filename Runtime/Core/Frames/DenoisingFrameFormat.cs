@@ -3,6 +3,7 @@ using System;
 using System.Buffers.Binary;
 using System.IO;
 using System.Runtime.InteropServices;
+using LiveDiffusion.IO;
 using LiveDiffusion.Pipelines;
 
 namespace LiveDiffusion.Frames
@@ -75,14 +76,14 @@ namespace LiveDiffusion.Frames
             BinaryPrimitives.WriteInt64LittleEndian(header.Slice(8), frame.Sequence);
             BinaryPrimitives.WriteInt32LittleEndian(header.Slice(16), frame.Index);
             BinaryPrimitives.WriteInt32LittleEndian(header.Slice(20), frame.Count);
-            BinaryPrimitives.WriteInt32LittleEndian(header.Slice(24), BitConverter.SingleToInt32Bits(frame.Timestep));
+            BinaryPrimitives.WriteInt32LittleEndian(header.Slice(24), FloatBits.ToInt32(frame.Timestep));
             BinaryPrimitives.WriteInt64LittleEndian(header.Slice(32), frame.Elapsed.Ticks);
             BinaryPrimitives.WriteInt64LittleEndian(header.Slice(40), frame.StepTime.Ticks);
             BinaryPrimitives.WriteInt32LittleEndian(header.Slice(48), frame.Batch);
             BinaryPrimitives.WriteInt32LittleEndian(header.Slice(52), frame.Channels);
             BinaryPrimitives.WriteInt32LittleEndian(header.Slice(56), frame.Height);
             BinaryPrimitives.WriteInt32LittleEndian(header.Slice(60), frame.Width);
-            stream.Write(header);
+            StreamSpans.Write(stream, header);
             WriteFloats(stream, frame.Latents);
             WriteFloats(stream, frame.PredictedOriginal);
         }
@@ -161,7 +162,7 @@ namespace LiveDiffusion.Frames
             destination.Sequence = BinaryPrimitives.ReadInt64LittleEndian(header.Slice(8));
             destination.Index = BinaryPrimitives.ReadInt32LittleEndian(header.Slice(16));
             destination.Count = BinaryPrimitives.ReadInt32LittleEndian(header.Slice(20));
-            destination.Timestep = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadInt32LittleEndian(header.Slice(24)));
+            destination.Timestep = FloatBits.FromInt32(BinaryPrimitives.ReadInt32LittleEndian(header.Slice(24)));
             destination.Elapsed = TimeSpan.FromTicks(BinaryPrimitives.ReadInt64LittleEndian(header.Slice(32)));
             destination.StepTime = TimeSpan.FromTicks(BinaryPrimitives.ReadInt64LittleEndian(header.Slice(40)));
             return true;
@@ -171,15 +172,15 @@ namespace LiveDiffusion.Frames
         {
             if (BitConverter.IsLittleEndian)
             {
-                stream.Write(MemoryMarshal.AsBytes(values));
+                StreamSpans.Write(stream, MemoryMarshal.AsBytes(values));
                 return;
             }
 
             Span<byte> four = stackalloc byte[4];
             foreach (float v in values)
             {
-                BinaryPrimitives.WriteInt32LittleEndian(four, BitConverter.SingleToInt32Bits(v));
-                stream.Write(four);
+                BinaryPrimitives.WriteInt32LittleEndian(four, FloatBits.ToInt32(v));
+                StreamSpans.Write(stream, four);
             }
         }
 
@@ -195,7 +196,7 @@ namespace LiveDiffusion.Frames
             {
                 for (int i = 0; i < values.Length; i++)
                 {
-                    values[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReverseEndianness(BitConverter.SingleToInt32Bits(values[i])));
+                    values[i] = FloatBits.FromInt32(BinaryPrimitives.ReverseEndianness(FloatBits.ToInt32(values[i])));
                 }
             }
 
@@ -207,7 +208,7 @@ namespace LiveDiffusion.Frames
             int total = 0;
             while (total < buffer.Length)
             {
-                int read = stream.Read(buffer.Slice(total));
+                int read = StreamSpans.Read(stream, buffer.Slice(total));
                 if (read == 0)
                 {
                     break;

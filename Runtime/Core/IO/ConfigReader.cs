@@ -4,8 +4,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using LiveDiffusion.IO.Json;
 using LiveDiffusion.Models;
 
 namespace LiveDiffusion.IO
@@ -39,34 +38,25 @@ namespace LiveDiffusion.IO
         public static ConfigReader Empty => new ConfigReader(new JsonObject(), "defaults");
 
         /// <summary>
-        /// Parses <paramref name="json"/> as one JSON object. Python's bare Infinity, -Infinity and NaN tokens are read as
-        /// "inf", "-inf" and null; trailing commas and comments are allowed; a key given twice is an error.
+        /// Parses <paramref name="json"/> as one JSON object (see <see cref="JsonText"/>): Python's bare Infinity and
+        /// -Infinity tokens are read as numbers and NaN as null; trailing commas and comments are allowed; a key given
+        /// twice is an error.
         /// </summary>
         /// <exception cref="Exception">What <paramref name="error"/> makes (message, inner exception), or a <see cref="ModelConfigException"/>.</exception>
         public static JsonObject ParseObject(string json, string origin, Func<string, Exception?, Exception>? error = null)
         {
             error ??= (message, inner) => inner == null ? new ModelConfigException(message) : new ModelConfigException(message, inner);
-            string cleaned = json.Replace("-Infinity", "\"-inf\"").Replace(": Infinity", ": \"inf\"").Replace(": NaN", ": null");
+            JsonNode? node;
             try
             {
-                JsonNode? node = JsonNode.Parse(cleaned, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-                if (!(node is JsonObject obj))
-                {
-                    throw error($"{origin} must hold a JSON object ({{ \"key\": value, ... }}).", null);
-                }
+                node = JsonText.Parse(json);
+            }
+            catch (FormatException e)
+            {
+                throw error($"{origin} is not valid JSON ({e.Message}). Fix the file or replace it with the one the model came with.", e);
+            }
 
-                obj.ContainsKey(string.Empty); // materialises the properties now, so a key given twice is reported here
-                return obj;
-            }
-            catch (JsonException e)
-            {
-                throw error($"{origin} is not valid JSON ({e.Message}).", e);
-            }
-            catch (ArgumentException e)
-            {
-                // System.Text.Json reports a key that appears twice this way.
-                throw error($"{origin}: {e.Message} Each key may appear once.", e);
-            }
+            return node as JsonObject ?? throw error($"{origin} must hold a JSON object ({{ \"key\": value, ... }}).", null);
         }
 
         /// <summary>Parses <paramref name="json"/> (see <see cref="ParseObject"/>) into a reader that fails with <see cref="ModelConfigException"/>s naming <paramref name="origin"/>.</summary>
@@ -90,7 +80,7 @@ namespace LiveDiffusion.IO
                 return fallback;
             }
 
-            return node is JsonValue value && value.TryGetValue(out string? s) && s != null ? s : throw Invalid(key, node, "a string");
+            return node is JsonValue value && value.TryGetString(out string? s) && s != null ? s : throw Invalid(key, node, "a string");
         }
 
         /// <summary>The array of strings at <paramref name="key"/>, or null when absent.</summary>
@@ -102,9 +92,9 @@ namespace LiveDiffusion.IO
                 return null;
             }
 
-            if (node is JsonArray array && array.All(e => e is JsonValue v && v.TryGetValue(out string? _)))
+            if (node is JsonArray array && array.All(e => e is JsonValue v && v.TryGetString(out string? _)))
             {
-                return array.Select(e => e!.GetValue<string>()).ToArray();
+                return array.Select(e => (string)e!).ToArray();
             }
 
             throw Invalid(key, node, "an array of strings");
@@ -172,8 +162,8 @@ namespace LiveDiffusion.IO
                     return d;
                 }
 
-                // Python's json writes -inf/inf/nan as bare tokens that System.Text.Json cannot parse; accept them as strings.
-                if (value.TryGetValue(out string? s))
+                // Infinities written as strings (as some tools do) are accepted too.
+                if (value.TryGetString(out string? s))
                 {
                     if (s == "-inf" || s == "-Infinity")
                     {
@@ -209,7 +199,7 @@ namespace LiveDiffusion.IO
                 return fallback;
             }
 
-            if (node is JsonValue value && value.TryGetValue(out bool b))
+            if (node is JsonValue value && value.TryGetBool(out bool b))
             {
                 return b;
             }
@@ -225,7 +215,7 @@ namespace LiveDiffusion.IO
                 return fallback;
             }
 
-            if (node is JsonValue value && value.TryGetValue(out string? s))
+            if (node is JsonValue value && value.TryGetString(out string? s))
             {
                 foreach (KeyValuePair<string, T> pair in allowed)
                 {
@@ -277,7 +267,7 @@ namespace LiveDiffusion.IO
         /// trip): used to refuse options that this library does not implement instead of silently ignoring them.
         /// </summary>
         public bool IsSetTrue(string key) =>
-            _json.TryGetPropertyValue(key, out JsonNode? node) && node is JsonValue v && v.TryGetValue(out bool b) && b;
+            _json.TryGetPropertyValue(key, out JsonNode? node) && node is JsonValue v && v.TryGetBool(out bool b) && b;
 
         /// <summary>Throws when an unimplemented boolean option is switched on.</summary>
         public void RejectIfTrue(string className, string key, string alternative)
@@ -303,34 +293,7 @@ namespace LiveDiffusion.IO
             return extra;
         }
 
-        /// <summary>Reads a number whether the node was parsed from text or built in code from an int, long, float or double.</summary>
-        private static bool TryNumber(JsonValue value, out double result)
-        {
-            if (value.TryGetValue(out result))
-            {
-                return true;
-            }
-
-            if (value.TryGetValue(out int i))
-            {
-                result = i;
-                return true;
-            }
-
-            if (value.TryGetValue(out long l))
-            {
-                result = l;
-                return true;
-            }
-
-            if (value.TryGetValue(out float f))
-            {
-                result = f;
-                return true;
-            }
-
-            return false;
-        }
+        private static bool TryNumber(JsonValue value, out double result) => value.TryGetNumber(out result);
 
         private JsonNode? Take(string key)
         {
@@ -340,7 +303,7 @@ namespace LiveDiffusion.IO
 
         private Exception Invalid(string key, JsonNode node, string expected)
         {
-            string shown = node.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+            string shown = node.ToJsonString();
             return _error(
                 string.Format(CultureInfo.InvariantCulture, "{0}: key '{1}' is {2}, but it must be {3}. Fix the value of '{1}' or remove the key to use the default.", _origin, key, shown, expected));
         }

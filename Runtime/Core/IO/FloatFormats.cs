@@ -100,9 +100,9 @@ namespace LiveDiffusion.IO
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static uint SingleToUInt32(float value) => unchecked((uint)BitConverter.SingleToInt32Bits(value));
+        private static uint SingleToUInt32(float value) => unchecked((uint)FloatBits.ToInt32(value));
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float UInt32ToSingle(uint bits) => BitConverter.Int32BitsToSingle(unchecked((int)bits));
+        private static float UInt32ToSingle(uint bits) => FloatBits.FromInt32(unchecked((int)bits));
     }
 }

@@ -6,7 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text;
-using System.Text.Json;
+using LiveDiffusion.IO.Json;
 
 namespace LiveDiffusion.IO
 {
@@ -88,7 +88,7 @@ namespace LiveDiffusion.IO
                     {
                         for (int i = 0; i < destination.Length; i++)
                         {
-                            destination[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadInt32LittleEndian(bytes.Slice(i * 4)));
+                            destination[i] = FloatBits.FromInt32(BinaryPrimitives.ReadInt32LittleEndian(bytes.Slice(i * 4)));
                         }
                     }
 
@@ -157,54 +157,52 @@ namespace LiveDiffusion.IO
             long dataLength = data.Length - dataStart;
             var tensors = new Dictionary<string, SafeTensorInfo>(StringComparer.Ordinal);
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-            JsonDocument document;
+            JsonNode? header;
             try
             {
-                document = JsonDocument.Parse(new ReadOnlyMemory<byte>(data, 8, (int)headerLength));
+                header = JsonText.Parse(Encoding.UTF8.GetString(data, 8, (int)headerLength));
             }
-            catch (JsonException e)
+            catch (FormatException e)
             {
                 throw new InvalidDataException($"{origin}: the safetensors header is not valid JSON ({e.Message}).", e);
             }
 
-            using (document)
+            if (!(header is JsonObject root))
             {
-                if (document.RootElement.ValueKind != JsonValueKind.Object)
-                {
-                    throw new InvalidDataException($"{origin}: the safetensors header is not a JSON object.");
-                }
+                throw new InvalidDataException($"{origin}: the safetensors header is not a JSON object.");
+            }
 
-                foreach (JsonProperty property in document.RootElement.EnumerateObject())
+            foreach (KeyValuePair<string, JsonNode?> property in root)
+            {
+                if (property.Key == "__metadata__")
                 {
-                    if (property.Name == "__metadata__")
+                    if (!(property.Value is JsonObject entries))
                     {
-                        foreach (JsonProperty m in property.Value.EnumerateObject())
-                        {
-                            metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : m.Value.GetRawText();
-                        }
-
-                        continue;
+                        throw new InvalidDataException($"{origin}: the safetensors __metadata__ is not a JSON object.");
                     }
 
-                    tensors[property.Name] = ParseEntry(origin, property, dataLength);
+                    foreach (KeyValuePair<string, JsonNode?> m in entries)
+                    {
+                        metadata[m.Key] = (string?)m.Value ?? m.Value?.ToJsonString() ?? "null";
+                    }
+
+                    continue;
                 }
+
+                tensors[property.Key] = ParseEntry(origin, property.Key, property.Value, dataLength);
             }
 
             return new SafeTensorsFile(origin, data, dataStart, tensors, metadata);
         }
 
-        private static SafeTensorInfo ParseEntry(string origin, JsonProperty property, long dataLength)
+        private static SafeTensorInfo ParseEntry(string origin, string name, JsonNode? entry, long dataLength)
         {
-            JsonElement entry = property.Value;
-            if (entry.ValueKind != JsonValueKind.Object
-                || !entry.TryGetProperty("dtype", out JsonElement dtypeElement)
-                || !entry.TryGetProperty("shape", out JsonElement shapeElement)
-                || !entry.TryGetProperty("data_offsets", out JsonElement offsetsElement))
+            if (!(entry is JsonObject fields) || !(fields["shape"] is JsonArray shapeArray) || !(fields["data_offsets"] is JsonArray offsetArray)
+                || !(fields["dtype"] is JsonValue dtypeValue) || !dtypeValue.TryGetString(out string? dtypeName) || dtypeName == null)
             {
-                throw new InvalidDataException($"{origin}: header entry '{property.Name}' needs dtype, shape and data_offsets.");
+                throw new InvalidDataException($"{origin}: header entry '{name}' needs dtype (a string), shape and data_offsets (arrays).");
             }
 
-            string dtypeName = dtypeElement.GetString() ?? string.Empty;
             SafeTensorDType dtype = dtypeName switch
             {
                 "F32" => SafeTensorDType.Float32,
@@ -212,29 +210,59 @@ namespace LiveDiffusion.IO
                 "BF16" => SafeTensorDType.BFloat16,
                 "I64" => SafeTensorDType.Int64,
                 "I32" => SafeTensorDType.Int32,
-                _ => throw new InvalidDataException($"{origin}: tensor '{property.Name}' has dtype '{dtypeName}'; supported: F32, F16, BF16, I64, I32."),
+                _ => throw new InvalidDataException($"{origin}: tensor '{name}' has dtype '{dtypeName}'; supported: F32, F16, BF16, I64, I32."),
             };
 
-            long[] shape = shapeElement.EnumerateArray().Select(e => e.GetInt64()).ToArray();
-            long[] offsets = offsetsElement.EnumerateArray().Select(e => e.GetInt64()).ToArray();
-            if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || shape.Any(d => d < 0))
+            long[]? shape = NonNegativeIntegers(shapeArray);
+            long[]? offsets = NonNegativeIntegers(offsetArray);
+            if (shape == null || offsets == null || offsets.Length != 2 || offsets[1] < offsets[0] || shape.Length > 8)
             {
-                throw new InvalidDataException($"{origin}: tensor '{property.Name}' has malformed shape or data_offsets.");
+                throw new InvalidDataException($"{origin}: tensor '{name}' has malformed shape or data_offsets (non-negative integers; two offsets, start <= end; at most 8 dimensions).");
             }
 
-            var info = new SafeTensorInfo(property.Name, dtype, shape, offsets[0], offsets[1]);
+            long limit = long.MaxValue / SafeTensorInfo.ElementSize(dtype);
+            long elements = 1;
+            foreach (long d in shape)
+            {
+                elements = d == 0 || elements == 0 ? 0 : elements > limit / d ? long.MaxValue : elements * d;
+            }
+
+            if (elements == long.MaxValue)
+            {
+                throw new InvalidDataException($"{origin}: tensor '{name}' has shape [{string.Join(", ", shape)}]: too many elements to address.");
+            }
+
+            string property = name;
+            var info = new SafeTensorInfo(property, dtype, shape, offsets[0], offsets[1]);
             long expected = info.ElementCount * SafeTensorInfo.ElementSize(dtype);
             if (offsets[1] - offsets[0] != expected)
             {
-                throw new InvalidDataException($"{origin}: tensor '{property.Name}' {info.ShapeString} {dtypeName} needs {expected} bytes but its offsets span {offsets[1] - offsets[0]}.");
+                throw new InvalidDataException($"{origin}: tensor '{property}' {info.ShapeString} {dtypeName} needs {expected} bytes but its offsets span {offsets[1] - offsets[0]}.");
             }
 
             if (offsets[1] > dataLength)
             {
-                throw new InvalidDataException($"{origin} is truncated: tensor '{property.Name}' ends at byte {offsets[1]} of the data, which has {dataLength}.");
+                throw new InvalidDataException($"{origin} is truncated: tensor '{property}' ends at byte {offsets[1]} of the data, which has {dataLength}.");
             }
 
             return info;
+        }
+
+        /// <summary>The array's values when every one is a whole number in [0, 2^53]; otherwise null.</summary>
+        private static long[]? NonNegativeIntegers(JsonArray array)
+        {
+            var result = new long[array.Count];
+            for (int i = 0; i < result.Length; i++)
+            {
+                if (!(array[i] is JsonValue v) || !v.TryGetNumber(out double d) || !(d >= 0 && d <= 9007199254740992d) || d != Math.Floor(d))
+                {
+                    return null;
+                }
+
+                result[i] = (long)d;
+            }
+
+            return result;
         }
     }
 }

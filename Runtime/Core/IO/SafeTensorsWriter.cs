@@ -5,7 +5,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
-using System.Text.Json;
+using LiveDiffusion.IO.Json;
 
 namespace LiveDiffusion.IO
 {
@@ -64,55 +64,35 @@ namespace LiveDiffusion.IO
             };
             int elementSize = SafeTensorInfo.ElementSize(dtype);
 
-            byte[] header;
-            using (var buffer = new MemoryStream())
+            var root = new JsonObject();
+            if (Metadata.Count > 0)
             {
-                using (var json = new Utf8JsonWriter(buffer))
+                var metadata = new JsonObject();
+                foreach (KeyValuePair<string, string> pair in Metadata)
                 {
-                    json.WriteStartObject();
-                    if (Metadata.Count > 0)
-                    {
-                        json.WriteStartObject("__metadata__");
-                        foreach (KeyValuePair<string, string> pair in Metadata)
-                        {
-                            json.WriteString(pair.Key, pair.Value);
-                        }
-
-                        json.WriteEndObject();
-                    }
-
-                    long offset = 0;
-                    foreach ((string name, long[] shape, float[] data) in _tensors)
-                    {
-                        json.WriteStartObject(name);
-                        json.WriteString("dtype", dtypeName);
-                        json.WriteStartArray("shape");
-                        foreach (long d in shape)
-                        {
-                            json.WriteNumberValue(d);
-                        }
-
-                        json.WriteEndArray();
-                        json.WriteStartArray("data_offsets");
-                        json.WriteNumberValue(offset);
-                        offset += (long)data.Length * elementSize;
-                        json.WriteNumberValue(offset);
-                        json.WriteEndArray();
-                        json.WriteEndObject();
-                    }
-
-                    json.WriteEndObject();
+                    metadata[pair.Key] = pair.Value;
                 }
 
-                // Pad the header with spaces so the data starts 8-byte aligned, as the reference writer does.
-                long padded = (buffer.Length + 7) / 8 * 8;
-                while (buffer.Length < padded)
-                {
-                    buffer.WriteByte((byte)' ');
-                }
-
-                header = buffer.ToArray();
+                root["__metadata__"] = metadata;
             }
+
+            long offset = 0;
+            foreach ((string name, long[] shape, float[] data) in _tensors)
+            {
+                long start = offset;
+                offset += (long)data.Length * elementSize;
+                root[name] = new JsonObject
+                {
+                    ["dtype"] = dtypeName,
+                    ["shape"] = new JsonArray(shape.Select(d => (JsonNode?)d).ToArray()),
+                    ["data_offsets"] = new JsonArray(start, offset),
+                };
+            }
+
+            // Pad the header with spaces so the data starts 8-byte aligned, as the reference writer does.
+            string text = root.ToJsonString();
+            int length = Encoding.UTF8.GetByteCount(text);
+            byte[] header = Encoding.UTF8.GetBytes(text.PadRight(text.Length + (((length + 7) / 8 * 8) - length)));
 
             var lengthBytes = new byte[8];
             BinaryPrimitives.WriteUInt64LittleEndian(lengthBytes, (ulong)header.Length);
@@ -133,7 +113,7 @@ namespace LiveDiffusion.IO
                         switch (dtype)
                         {
                             case SafeTensorDType.Float32:
-                                BinaryPrimitives.WriteInt32LittleEndian(span.Slice(i * 4), BitConverter.SingleToInt32Bits(v));
+                                BinaryPrimitives.WriteInt32LittleEndian(span.Slice(i * 4), FloatBits.ToInt32(v));
                                 break;
                             case SafeTensorDType.Float16:
                                 BinaryPrimitives.WriteUInt16LittleEndian(span.Slice(i * 2), FloatFormats.ToHalf(v));

@@ -2,8 +2,7 @@
 using System;
 using System.IO;
 using System.Linq;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using LiveDiffusion.IO.Json;
 using LiveDiffusion.IO;
 using LiveDiffusion.Schedulers;
 
@@ -144,7 +143,7 @@ namespace LiveDiffusion.Models
 
             bool hasGuide = read.Has(GuideComponent);
             double? scale = read.NullableDouble(AutoguidanceScaleKey);
-            if (scale is double s && !(double.IsFinite(s) && s > 0))
+            if (scale is double s && !(FloatBits.IsFinite(s) && s > 0))
             {
                 throw new ModelConfigException($"{index}: {AutoguidanceScaleKey} must be a positive number; it is {s.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
             }
@@ -251,7 +250,7 @@ namespace LiveDiffusion.Models
                 throw new ArgumentOutOfRangeException(nameof(interval), $"The guidance interval {bounds.Low}..{bounds.High} is empty: give low <= high.");
             }
 
-            if (!float.IsFinite(scale) || scale <= 0)
+            if (!FloatBits.IsFinite(scale) || scale <= 0)
             {
                 throw new ArgumentOutOfRangeException(nameof(scale), $"The autoguidance scale must be a positive number (about 1.1 to 2); got {scale}.");
             }
@@ -291,7 +290,7 @@ namespace LiveDiffusion.Models
                 node[SamplingStepsKey] = steps.Value;
             }
 
-            IO.AtomicFile.WriteAllText(index, node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            IO.AtomicFile.WriteAllText(index, node.ToJsonString(indented: true) + "\n");
             return Open(model.Path);
         }
 
@@ -312,7 +311,7 @@ namespace LiveDiffusion.Models
                 ["scheduler"] = new JsonArray("diffusers", scheduler.ClassName),
                 ["unet"] = new JsonArray("diffusers", "UNet2DModel"),
             };
-            IO.AtomicFile.WriteAllText(System.IO.Path.Combine(folder, "model_index.json"), index.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            IO.AtomicFile.WriteAllText(System.IO.Path.Combine(folder, "model_index.json"), index.ToJsonString(indented: true) + "\n");
             scheduler.Save(System.IO.Path.Combine(folder, "scheduler", "scheduler_config.json"));
         }
     }

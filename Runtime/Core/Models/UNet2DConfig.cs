@@ -4,8 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using LiveDiffusion.IO.Json;
 using LiveDiffusion.IO;
 
 namespace LiveDiffusion.Models
@@ -321,7 +320,7 @@ namespace LiveDiffusion.Models
                 ["time_embedding_type"] = "positional",
                 ["up_block_types"] = new JsonArray(UpBlockTypes.Select(c => (JsonNode?)c).ToArray()),
             };
-            return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+            return root.ToJsonString(indented: true);
         }
 
         /// <summary>Writes the configuration to <paramref name="path"/> atomically.</summary>

@@ -15,7 +15,7 @@ namespace LiveDiffusion.Pipelines
         /// <exception cref="FormatException">Not two numbers separated by "..", or LOW &gt; HIGH; the message quotes the text.</exception>
         public static (float Low, float High) Parse(string text)
         {
-            string[] parts = (text ?? throw new ArgumentNullException(nameof(text))).Split("..");
+            string[] parts = (text ?? throw new ArgumentNullException(nameof(text))).Split(new[] { ".." }, StringSplitOptions.None);
             if (parts.Length == 2
                 && float.TryParse(parts[0].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out float low)
                 && float.TryParse(parts[1].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out float high)

@@ -2,7 +2,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Numerics.Tensors;
 using System.Threading;
 using LiveDiffusion.Imaging;
 using LiveDiffusion.Models;
@@ -113,7 +112,7 @@ namespace LiveDiffusion.Pipelines
             // 6. Decode.
             cancellation.ThrowIfCancellationRequested();
             var unscaled = latents.CreateLike();
-            TensorPrimitives.Multiply(latents.Span, 1f / VaeScalingFactor, unscaled.Span);
+            SpanMath.Scale(latents.Span, 1f / VaeScalingFactor, unscaled.Span);
             var pixels = new TensorBuffer(count, 3, height, width);
             _decoder.Decode(unscaled, pixels);
             var images = new RgbImage[count];
@@ -226,7 +225,7 @@ namespace LiveDiffusion.Pipelines
         {
             if (initLatents == null)
             {
-                TensorPrimitives.Multiply(noise.Span, scheduler.InitNoiseSigma, latents.Span);
+                SpanMath.Scale(noise.Span, scheduler.InitNoiseSigma, latents.Span);
             }
             else if (scheduler.Timesteps.Count == 0)
             {
@@ -335,7 +334,7 @@ namespace LiveDiffusion.Pipelines
             int scale = _encoder!.ScaleFactor;
             var single = new TensorBuffer(1, LatentChannels, image.Height / scale, image.Width / scale);
             _encoder.Encode(pixels, single);
-            TensorPrimitives.Multiply(single.Span, VaeScalingFactor, single.Span);
+            SpanMath.Scale(single.Span, VaeScalingFactor, single.Span);
             var result = new TensorBuffer(count, LatentChannels, single.Height, single.Width);
             for (int i = 0; i < count; i++)
             {
@@ -387,7 +386,7 @@ namespace LiveDiffusion.Pipelines
                 }
             }
 
-            float min = TensorPrimitives.Min(first), max = TensorPrimitives.Max(first);
+            float min = SpanMath.Min(first), max = SpanMath.Max(first);
             float range = max - min;
             for (int p = 0; p < first.Length; p++)
             {

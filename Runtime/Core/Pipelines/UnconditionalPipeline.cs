@@ -1,6 +1,5 @@
 #nullable enable
 using System;
-using System.Numerics.Tensors;
 using System.Threading;
 using LiveDiffusion.Models;
 using LiveDiffusion.Pipelines.Guidance;
@@ -73,7 +72,7 @@ namespace LiveDiffusion.Pipelines
             var stepNoise = PerImageNoise.ForSteps(options.Seed, count);
             Scheduler scheduler = Scheduler;
             scheduler.SetTimesteps(options.Steps);
-            TensorPrimitives.Multiply(latents.Span, scheduler.InitNoiseSigma, latents.Span);
+            SpanMath.Scale(latents.Span, scheduler.InitNoiseSigma, latents.Span);
             LatentRoll? roll = options.TileByRolling ? new LatentRoll(options.Seed ^ RollSeedSalt, height, width) : null;
             var prediction = new GuidedPrediction(guider, _denoiser, _guide, latents, null,
                 (input, withUnconditional) => input.ClassLabels = Labels(input.Sample.Batch, count, label, info.UnconditionalClass), roll);

@@ -1,6 +1,6 @@
 #nullable enable
 using System.Collections.Generic;
-using System.Text.Json.Nodes;
+using LiveDiffusion.IO.Json;
 using LiveDiffusion.IO;
 
 namespace LiveDiffusion.Schedulers

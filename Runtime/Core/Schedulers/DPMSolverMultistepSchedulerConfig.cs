@@ -1,6 +1,6 @@
 #nullable enable
 using System.Collections.Generic;
-using System.Text.Json.Nodes;
+using LiveDiffusion.IO.Json;
 using LiveDiffusion.IO;
 
 namespace LiveDiffusion.Schedulers
@@ -131,7 +131,7 @@ namespace LiveDiffusion.Schedulers
                 values["sigma_max"] = SigmaMax.Value;
             }
             values["final_sigmas_type"] = ConfigNames.Name(ConfigNames.FinalSigmasTypes, FinalSigmasType);
-            values["lambda_min_clipped"] = double.IsNegativeInfinity(LambdaMinClipped) ? (JsonNode)"-inf" : LambdaMinClipped;
+            values["lambda_min_clipped"] = LambdaMinClipped;
             values["thresholding"] = Thresholding;
             values["dynamic_thresholding_ratio"] = DynamicThresholdingRatio;
             values["sample_max_value"] = SampleMaxValue;

@@ -332,7 +332,7 @@ namespace LiveDiffusion.Schedulers
                 double s = _thresholdScratch[lower] + (position - lower) * (_thresholdScratch[upper] - _thresholdScratch[lower]);
                 s = Math.Min(Math.Max(s, 1.0), maxValue);
                 SpanMath.Clamp(item, (float)-s, (float)s, item);
-                System.Numerics.Tensors.TensorPrimitives.Multiply(item, (float)(1 / s), item);
+                SpanMath.Scale(item, (float)(1 / s), item);
             }
         }
     }

@@ -5,8 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using LiveDiffusion.IO.Json;
 using LiveDiffusion.IO;
 
 namespace LiveDiffusion.Schedulers
@@ -79,7 +78,7 @@ namespace LiveDiffusion.Schedulers
         public static SchedulerConfig Parse(string json, string origin = "scheduler_config.json")
         {
             JsonObject obj = ParseObject(json, origin);
-            string? className = obj.TryGetPropertyValue("_class_name", out JsonNode? node) && node is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+            string? className = (string?)obj["_class_name"];
             if (className == null)
             {
                 throw new SchedulerConfigException($"{origin}: the key '_class_name' is missing, so the scheduler cannot be chosen. Add e.g. \"_class_name\": \"DDIMScheduler\"; known schedulers: {string.Join(", ", SchedulerRegistry.Names)}.");
@@ -115,7 +114,7 @@ namespace LiveDiffusion.Schedulers
         }
 
         /// <summary>The configuration as diffusers writes it: sorted keys, <c>_class_name</c> first.</summary>
-        public JsonObject ToJsonObject()
+        internal JsonObject ToJsonObject()
         {
             var values = new SortedDictionary<string, JsonNode?>(StringComparer.Ordinal);
             foreach (KeyValuePair<string, JsonNode?> pair in _extra)
@@ -147,13 +146,7 @@ namespace LiveDiffusion.Schedulers
         /// Infinite values are written as Python's json module writes them (<c>-Infinity</c>), so diffusers reads them back;
         /// characters are written as they are (<c>"dpmsolver++"</c>, not <c>"dpmsolver\u002B\u002B"</c>).
         /// </remarks>
-        public string ToJson() => ToJsonObject().ToJsonString(JsonWriting).Replace(": \"-inf\"", ": -Infinity");
-
-        private static readonly JsonSerializerOptions JsonWriting = new JsonSerializerOptions
-        {
-            WriteIndented = true,
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        };
+        public string ToJson() => ToJsonObject().ToJsonString(indented: true);
 
         /// <summary>Writes the configuration to <paramref name="path"/> atomically (temporary file, flush, rename).</summary>
         public void Save(string path) => LiveDiffusion.IO.AtomicFile.WriteAllText(path, ToJson() + "\n");

@@ -2,7 +2,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.Json.Nodes;
+using LiveDiffusion.IO.Json;
 using LiveDiffusion.IO;
 
 namespace LiveDiffusion.Schedulers
@@ -89,7 +89,7 @@ namespace LiveDiffusion.Schedulers
             JsonObject json = config.ToJsonObject();
             foreach (Variant variant in Variants.Values)
             {
-                if (variant.ClassName == config.ClassName && json[variant.Key]?.GetValueKind() == System.Text.Json.JsonValueKind.String && (string?)json[variant.Key] == variant.Value)
+                if (variant.ClassName == config.ClassName && (string?)json[variant.Key] == variant.Value)
                 {
                     return variant.Name;
                 }

@@ -59,7 +59,7 @@ namespace LiveDiffusion.Schedulers
             }
 
             double sigma = _sigmas[StepIndex];
-            System.Numerics.Tensors.TensorPrimitives.Multiply(sample.Span, (float)(1 / Math.Sqrt(sigma * sigma + 1)), destination.Span);
+            SpanMath.Scale(sample.Span, (float)(1 / Math.Sqrt(sigma * sigma + 1)), destination.Span);
         }
 
         /// <summary>destination = x₀ + σ·ε with σ of <paramref name="timestep"/> in the current schedule.</summary>

@@ -5,7 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Net;
 using System.Text;
-using System.Text.Json;
+using LiveDiffusion.IO.Json;
 using System.Text.RegularExpressions;
 
 namespace LiveDiffusion.Text
@@ -31,32 +31,37 @@ namespace LiveDiffusion.Text
         public const int DefaultMaxLength = 77;
 
         /// <summary>
-        /// vocab.json as token → id, read without reflection (JsonSerializer's reflection path is stripped by IL2CPP).
+        /// vocab.json as token → id, read with the package's own JSON reader (no reflection, which IL2CPP strips).
         /// </summary>
         /// <exception cref="InvalidDataException">Not a JSON object of token → integer id; the message names the file.</exception>
         private static Dictionary<string, int> ReadVocabulary(string vocabPath)
         {
+            if (!(ParseFile(vocabPath) is JsonObject entries))
+            {
+                throw new InvalidDataException($"{vocabPath} is not a JSON object of token → id.");
+            }
+
+            var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (KeyValuePair<string, JsonNode?> entry in entries)
+            {
+                vocab[entry.Key] = entry.Value is JsonValue value && value.TryGetNumber(out double id) && id == Math.Floor(id) && id >= 0 && id <= int.MaxValue
+                    ? (int)id
+                    : throw new InvalidDataException($"{vocabPath}: token '{entry.Key}' has id {entry.Value?.ToJsonString() ?? "null"}; ids are integers (0 or more).");
+            }
+
+            return vocab;
+        }
+
+        /// <exception cref="InvalidDataException">Not valid JSON; the message names the file and the place.</exception>
+        private static JsonNode? ParseFile(string path)
+        {
             try
             {
-                using JsonDocument document = JsonDocument.Parse(File.ReadAllText(vocabPath));
-                if (document.RootElement.ValueKind != JsonValueKind.Object)
-                {
-                    throw new InvalidDataException($"{vocabPath} is not a JSON object of token → id.");
-                }
-
-                var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
-                foreach (JsonProperty entry in document.RootElement.EnumerateObject())
-                {
-                    vocab[entry.Name] = entry.Value.ValueKind == JsonValueKind.Number && entry.Value.TryGetInt32(out int id)
-                        ? id
-                        : throw new InvalidDataException($"{vocabPath}: token '{entry.Name}' has id {entry.Value.GetRawText()}; ids are integers.");
-                }
-
-                return vocab;
+                return JsonText.Parse(File.ReadAllText(path));
             }
-            catch (JsonException e)
+            catch (FormatException e)
             {
-                throw new InvalidDataException($"{vocabPath} is not valid JSON ({e.Message}).", e);
+                throw new InvalidDataException($"{path} is not valid JSON ({e.Message}).", e);
             }
         }
 
@@ -150,11 +155,10 @@ namespace LiveDiffusion.Text
                     continue;
                 }
 
-                using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(path));
-                if (doc.RootElement.TryGetProperty("pad_token", out JsonElement padToken))
+                JsonNode? padToken = ParseFile(path)?["pad_token"];
+                if (padToken != null)
                 {
-                    string? content = padToken.ValueKind == JsonValueKind.String ? padToken.GetString()
-                        : padToken.ValueKind == JsonValueKind.Object && padToken.TryGetProperty("content", out JsonElement c) ? c.GetString() : null;
+                    string? content = padToken is JsonObject token ? (string?)token["content"] : (string?)padToken;
                     if (content != null && vocab.TryGetValue(content, out int id))
                     {
                         pad = id;

@@ -11,19 +11,31 @@ namespace LiveDiffusion.Editor.Tests.Unity
     /// <summary>
     /// The engine-free runtime compiled as Unity compiles a package's code, without Unity: only the files physically under
     /// the assembly's folder (Unity reads no csproj), C# 9, nullable contexts only from the files themselves, Unity's
-    /// defines, against the .NET Standard 2.1 API, and no warning allowed. The same NuGet packages stand in for the
+    /// defines, at both of Unity's API compatibility levels, and no warning allowed. The same NuGet packages stand in for the
     /// DLLs a Unity project will get (see the README's "In Unity" section).
     /// </summary>
     [Collection(nameof(UnityCompileTests))]
     [CollectionDefinition(nameof(UnityCompileTests), DisableParallelization = true)]
     public sealed class UnityCompileTests : IDisposable
     {
-        private const string UnityDefines = "UNITY_2022_3_OR_NEWER;UNITY_STANDALONE;UNITY_64;ENABLE_MONO;NET_STANDARD_2_0;NET_STANDARD;NETSTANDARD2_1;NETSTANDARD";
+        /// <summary>Unity's defines at the .NET Standard 2.1 API compatibility level (Unity's scripting reference, "Conditional compilation").</summary>
+        private const string StandardDefines = "UNITY_2022_3_OR_NEWER;UNITY_STANDALONE;UNITY_64;ENABLE_MONO;NET_STANDARD_2_0;NET_STANDARD_2_1;NET_STANDARD;NETSTANDARD2_1;NETSTANDARD";
+
+        /// <summary>Unity's defines at the .NET Framework API compatibility level.</summary>
+        private const string FrameworkDefines = "UNITY_2022_3_OR_NEWER;UNITY_STANDALONE;UNITY_64;ENABLE_MONO;NET_4_6;NET_UNITY_4_8";
 
         private readonly string _folder = Path.Combine(Path.GetTempPath(), "ld-unity-compile-" + Guid.NewGuid().ToString("N"));
 
-        [Fact]
-        public void TheEngineFreeRuntimeCompilesAtDotnetStandard21WithCSharp9AndNoWarnings()
+        /// <summary>
+        /// Both of Unity's API compatibility levels. .NET Standard 2.1 compiles against its reference assembly. For
+        /// .NET Framework, Unity offers .NET Framework 4.8 plus most of .NET Standard 2.1; the stand-in here is narrower
+        /// and so stricter: the .NET Framework 4.8 reference assemblies plus System.Memory (Span, Memory, binary
+        /// primitives) only, so code that passes uses no member that exists in .NET Standard 2.1 alone.
+        /// </summary>
+        [Theory]
+        [InlineData("netstandard2.1", StandardDefines, "")]
+        [InlineData("net48", FrameworkDefines, "System.Memory")]
+        public void TheEngineFreeRuntimeCompilesAtBothUnityApiLevelsWithCSharp9AndNoWarnings(string framework, string defines, string extraPackage)
         {
             Directory.CreateDirectory(_folder);
 
@@ -34,13 +46,15 @@ namespace LiveDiffusion.Editor.Tests.Unity
             }
 
             File.WriteAllText(Path.Combine(_folder, "Directory.Packages.props"), "<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>");
-            WriteProject("LiveDiffusion.Runtime", "Runtime/Core", new[] { "System.Numerics.Tensors", "StbImageSharp", "StbImageWriteSharp", "System.Text.Json" }, reference: null);
-            WriteProject("LiveDiffusion.Runtime.Onnx", "Runtime/Onnx", new[] { "Microsoft.ML.OnnxRuntime" }, reference: "LiveDiffusion.Runtime");
+            string[] extra = extraPackage.Length == 0 ? Array.Empty<string>() : new[] { extraPackage };
+            var level = new ApiLevel(framework, defines);
+            WriteProject(level, "LiveDiffusion.Runtime", "Runtime/Core", new[] { "StbImageSharp", "StbImageWriteSharp" }.Concat(extra), reference: null);
+            WriteProject(level, "LiveDiffusion.Runtime.Onnx", "Runtime/Onnx", new[] { "Microsoft.ML.OnnxRuntime" }.Concat(extra), reference: "LiveDiffusion.Runtime");
 
             using ChildProcess build = ChildProcess.Start("dotnet", new[] { "build", Path.Combine(_folder, "LiveDiffusion.Runtime.Onnx", "LiveDiffusion.Runtime.Onnx.csproj"), "-nologo", "-v", "quiet", "-clp:NoSummary" });
             (int code, string output) = build.WaitForExit(TimeSpan.FromMinutes(8));
             string[] problems = output.Split('\n').Where(l => l.Contains(" error ", StringComparison.Ordinal) || l.Contains(" warning ", StringComparison.Ordinal)).Distinct().ToArray();
-            Assert.True(code == 0 && problems.Length == 0, $"exit {code}; {problems.Length} error/warning line(s):\n{string.Join("\n", problems.Take(40))}\n{(problems.Length == 0 ? output : string.Empty)}");
+            Assert.True(code == 0 && problems.Length == 0, $"{framework}: exit {code}; {problems.Length} error/warning line(s):\n{string.Join("\n", problems.Take(40))}\n{(problems.Length == 0 ? output : string.Empty)}");
         }
 
         public void Dispose()
@@ -54,25 +68,29 @@ namespace LiveDiffusion.Editor.Tests.Unity
             }
         }
 
-        /// <summary>The versions the product builds with, from Directory.Packages.props, so the stand-in never drifts.</summary>
-        private static string VersionOf(string package) =>
+        /// <summary>
+        /// The versions the product builds with, from Directory.Packages.props, so the stand-in never drifts; System.Memory
+        /// (not a product dependency) at the version ONNX Runtime's .NET Standard 2.0 build asks for.
+        /// </summary>
+        private static string VersionOf(string package) => package == "System.Memory" ? "4.5.5" :
             XDocument.Load(Path.Combine(SharedData.RepositoryRoot, "Directory.Packages.props")).Descendants("PackageVersion")
                 .Single(e => (string?)e.Attribute("Include") == package).Attribute("Version")!.Value;
 
-        private void WriteProject(string assembly, string sourceFolder, IEnumerable<string> packages, string? reference)
+        private void WriteProject(ApiLevel level, string assembly, string sourceFolder, IEnumerable<string> packages, string? reference)
         {
             string project = Path.Combine(_folder, assembly);
             Directory.CreateDirectory(project);
             string sources = Path.Combine(SharedData.RepositoryRoot, sourceFolder);
             var xml = new XElement("Project", new XAttribute("Sdk", "Microsoft.NET.Sdk"),
                 new XElement("PropertyGroup",
-                    new XElement("TargetFramework", "netstandard2.1"),
+                    new XElement("TargetFramework", level.Framework),
+                    new XElement("DisableImplicitFrameworkDefines", "true"),
                     new XElement("LangVersion", "9.0"),
                     new XElement("Nullable", "disable"),
                     new XElement("AssemblyName", assembly),
                     new XElement("EnableDefaultCompileItems", "false"),
                     new XElement("AllowUnsafeBlocks", "true"),
-                    new XElement("DefineConstants", UnityDefines),
+                    new XElement("DefineConstants", level.Defines),
                     new XElement("TreatWarningsAsErrors", "true"),
                     new XElement("NoWarn", "NU1603;CS1591"),
                     new XElement("GenerateDocumentationFile", "true")),
@@ -82,5 +100,7 @@ namespace LiveDiffusion.Editor.Tests.Unity
                     reference == null ? null : new XElement("ProjectReference", new XAttribute("Include", Path.Combine("..", reference, reference + ".csproj")))));
             xml.Save(Path.Combine(project, assembly + ".csproj"));
         }
+
+        private sealed record ApiLevel(string Framework, string Defines);
     }
 }

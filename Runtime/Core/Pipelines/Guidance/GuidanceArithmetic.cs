@@ -1,6 +1,5 @@
 #nullable enable
 using System;
-using System.Numerics.Tensors;
 
 namespace LiveDiffusion.Pipelines.Guidance
 {
@@ -21,8 +20,8 @@ namespace LiveDiffusion.Pipelines.Guidance
                 throw new ArgumentException("The result must not overlap the weak prediction.", nameof(result));
             }
 
-            TensorPrimitives.Subtract(strong, weak, result);
-            TensorPrimitives.MultiplyAdd(result, scale, weak, result);
+            SpanMath.Subtract(strong, weak, result);
+            SpanMath.MultiplyAdd(result, scale, weak, result);
         }
     }
 }

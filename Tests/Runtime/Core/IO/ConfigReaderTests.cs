@@ -17,7 +17,7 @@ namespace LiveDiffusion.Tests.IO
             Assert.Null(read.NullableDouble("b"));
             Assert.Equal(new[] { 1, 2 }, read.PositiveInts("c"));
 
-            Assert.Contains("Each key may appear once", Assert.Throws<ModelConfigException>(() => ConfigReader.ParseObject("{\"a\": 1, \"a\": 2}", "x.json")).Message);
+            Assert.Contains("each key may appear once", Assert.Throws<ModelConfigException>(() => ConfigReader.ParseObject("{\"a\": 1, \"a\": 2}", "x.json")).Message);
             Assert.Contains("x.json must hold a JSON object", Assert.Throws<ModelConfigException>(() => ConfigReader.ParseObject("[1]", "x.json")).Message);
             Assert.Contains("x.json is not valid JSON", Assert.Throws<ModelConfigException>(() => ConfigReader.ParseObject("{", "x.json")).Message);
         }
@@ -38,7 +38,7 @@ namespace LiveDiffusion.Tests.IO
         {
             // Schedulers: a key given twice is reported now too (it was silently the last one).
             var scheduler = Assert.Throws<SchedulerConfigException>(() => SchedulerConfig.Parse("{\"_class_name\": \"DDIMScheduler\", \"num_train_timesteps\": 10, \"num_train_timesteps\": 20}", "s.json"));
-            Assert.Contains("Each key may appear once", scheduler.Message);
+            Assert.Contains("each key may appear once", scheduler.Message);
             var unet = Assert.Throws<ModelConfigException>(() => UNet2DConfig.Parse("{\"sample_size\": \"big\"}", "u.json"));
             Assert.StartsWith("u.json: key 'sample_size' is \"big\"", unet.Message);
         }
