@@ -63,6 +63,27 @@ namespace LiveDiffusion.Pipelines
         /// <summary>Class names of a class-conditional model (empty otherwise).</summary>
         public IReadOnlyList<string> ClassNames => _folder.UNet.ClassNames;
 
+        /// <summary>
+        /// The request the model folder recommends for <paramref name="count"/> textures of <paramref name="className"/>
+        /// (null: unconditional) from <paramref name="seed"/>: its sampling steps and its guidance (what
+        /// <see cref="GuidanceChoice"/> decides when nothing is asked), the default scheduler and size. A host without
+        /// options of its own (an engine's "Generate" button) uses it as it is.
+        /// </summary>
+        public TextureRequest RecommendedRequest(int count, ulong seed, string? className = null)
+        {
+            GuidanceChoice guidance = GuidanceChoice.Resolve(null, null, null, this, TextureRequest.DefaultGuidanceScale);
+            return new TextureRequest
+            {
+                Count = count,
+                Seed = seed,
+                ClassName = className,
+                Steps = RecommendedSteps,
+                GuidanceScale = guidance.ClassifierFreeScale,
+                AutoguidanceScale = guidance.AutoguidanceScale,
+                GuidanceInterval = guidance.Interval,
+            };
+        }
+
         /// <summary>Generates textures; <paramref name="onStep"/> sees every denoising step.</summary>
         public GeneratedTextures Generate(TextureRequest request, Action<DenoisingStep>? onStep = null, CancellationToken cancellation = default)
         {
