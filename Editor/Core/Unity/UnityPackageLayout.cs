@@ -77,6 +77,13 @@ namespace LiveDiffusion.Editor.Unity
             {
                 meta.Append("  serializedVersion: 2\n  defaultReferences: []\n  executionOrder: 0\n  icon: {instanceID: 0}\n");
             }
+            else if (importer == "PluginImporter")
+            {
+                // A managed plugin on every platform, referenced only by the assembly definitions that name it
+                // (precompiledReferences), so it never leaks into the user's own assemblies.
+                meta.Append("  serializedVersion: 2\n  iconMap: {}\n  executionOrder: {}\n  defineConstraints: []\n  isPreloaded: 0\n  isOverridable: 0\n");
+                meta.Append("  isExplicitlyReferenced: 1\n  validateReferences: 1\n  platformData:\n  - first:\n      Any: \n    second:\n      enabled: 1\n      settings: {}\n");
+            }
 
             meta.Append("  userData: \n  assetBundleName: \n  assetBundleVariant: \n");
             return meta.ToString();

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using LiveDiffusion.Tests;
 using Xunit;
@@ -23,6 +24,9 @@ namespace LiveDiffusion.Editor.Tests.Unity
 
         /// <summary>Unity's defines at the .NET Framework API compatibility level.</summary>
         private const string FrameworkDefines = "UNITY_2022_3_OR_NEWER;UNITY_STANDALONE;UNITY_64;ENABLE_MONO;NET_4_6;NET_UNITY_4_8";
+
+        /// <summary>The assembly of asus4's ONNX Runtime package, which the ONNX backend references in Unity.</summary>
+        private const string OnnxRuntimeAssembly = "com.github.asus4.onnxruntime";
 
         private readonly string _folder = Path.Combine(Path.GetTempPath(), "ld-unity-compile-" + Guid.NewGuid().ToString("N"));
 
@@ -46,10 +50,9 @@ namespace LiveDiffusion.Editor.Tests.Unity
             }
 
             File.WriteAllText(Path.Combine(_folder, "Directory.Packages.props"), "<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>");
-            string[] extra = extraPackage.Length == 0 ? Array.Empty<string>() : new[] { extraPackage };
-            var level = new ApiLevel(framework, defines);
-            WriteProject(level, "LiveDiffusion.Runtime", "Runtime/Core", new[] { "StbImageSharp", "StbImageWriteSharp" }.Concat(extra), reference: null);
-            WriteProject(level, "LiveDiffusion.Runtime.Onnx", "Runtime/Onnx", new[] { "Microsoft.ML.OnnxRuntime" }.Concat(extra), reference: "LiveDiffusion.Runtime");
+            var level = new ApiLevel(framework, defines, extraPackage);
+            WriteProject(level, "Runtime/Core/LiveDiffusion.Runtime.asmdef");
+            WriteProject(level, "Runtime/Onnx/LiveDiffusion.Runtime.Onnx.asmdef");
 
             using ChildProcess build = ChildProcess.Start("dotnet", new[] { "build", Path.Combine(_folder, "LiveDiffusion.Runtime.Onnx", "LiveDiffusion.Runtime.Onnx.csproj"), "-nologo", "-v", "quiet", "-clp:NoSummary" });
             (int code, string output) = build.WaitForExit(TimeSpan.FromMinutes(8));
@@ -76,11 +79,42 @@ namespace LiveDiffusion.Editor.Tests.Unity
             XDocument.Load(Path.Combine(SharedData.RepositoryRoot, "Directory.Packages.props")).Descendants("PackageVersion")
                 .Single(e => (string?)e.Attribute("Include") == package).Attribute("Version")!.Value;
 
-        private void WriteProject(ApiLevel level, string assembly, string sourceFolder, IEnumerable<string> packages, string? reference)
+        /// <summary>
+        /// A project for one assembly definition, read as Unity reads it: the C# files under its folder, unsafe code only
+        /// when it allows it, its precompiled references (the package's own DLLs, by path), its references to other
+        /// assembly definitions, and the defines its versionDefines give when their package is present. The one
+        /// stand-in: asus4's com.github.asus4.onnxruntime assembly compiles ONNX Runtime's C# API, which the
+        /// Microsoft.ML.OnnxRuntime package of the same sources provides here.
+        /// </summary>
+        private void WriteProject(ApiLevel level, string asmdefPath)
         {
+            string root = SharedData.RepositoryRoot;
+            JsonObject asmdef = JsonNode.Parse(File.ReadAllText(Path.Combine(root, asmdefPath)))!.AsObject();
+            string assembly = asmdef["name"]!.GetValue<string>();
+            string sources = Path.GetDirectoryName(Path.Combine(root, asmdefPath))!;
+            string[] versionDefines = asmdef["versionDefines"]!.AsArray().Select(v => v!["define"]!.GetValue<string>()).ToArray();
+            var references = new List<XElement>();
+            foreach (string name in asmdef["references"]!.AsArray().Select(r => r!.GetValue<string>()))
+            {
+                references.Add(name == OnnxRuntimeAssembly
+                    ? Package("Microsoft.ML.OnnxRuntime")
+                    : new XElement("ProjectReference", new XAttribute("Include", Path.Combine("..", name, name + ".csproj"))));
+            }
+
+            foreach (string dll in asmdef["precompiledReferences"]!.AsArray().Select(r => r!.GetValue<string>()))
+            {
+                string path = Path.Combine(root, "Runtime", "Plugins", dll);
+                Assert.True(File.Exists(path), $"{asmdefPath}: precompiled reference {dll} is not in Runtime/Plugins");
+                references.Add(new XElement("Reference", new XAttribute("Include", Path.GetFileNameWithoutExtension(dll)), new XElement("HintPath", path)));
+            }
+
+            if (level.ExtraPackage.Length > 0)
+            {
+                references.Add(Package(level.ExtraPackage));
+            }
+
             string project = Path.Combine(_folder, assembly);
             Directory.CreateDirectory(project);
-            string sources = Path.Combine(SharedData.RepositoryRoot, sourceFolder);
             var xml = new XElement("Project", new XAttribute("Sdk", "Microsoft.NET.Sdk"),
                 new XElement("PropertyGroup",
                     new XElement("TargetFramework", level.Framework),
@@ -89,18 +123,19 @@ namespace LiveDiffusion.Editor.Tests.Unity
                     new XElement("Nullable", "disable"),
                     new XElement("AssemblyName", assembly),
                     new XElement("EnableDefaultCompileItems", "false"),
-                    new XElement("AllowUnsafeBlocks", "true"),
-                    new XElement("DefineConstants", level.Defines),
+                    new XElement("AllowUnsafeBlocks", asmdef["allowUnsafeCode"]!.GetValue<bool>() ? "true" : "false"),
+                    new XElement("DefineConstants", string.Join(";", new[] { level.Defines }.Concat(versionDefines))),
                     new XElement("TreatWarningsAsErrors", "true"),
                     new XElement("NoWarn", "NU1603;CS1591"),
                     new XElement("GenerateDocumentationFile", "true")),
                 new XElement("ItemGroup",
                     new XElement("Compile", new XAttribute("Include", Path.Combine(sources, "**", "*.cs"))),
-                    packages.Select(p => new XElement("PackageReference", new XAttribute("Include", p), new XAttribute("Version", VersionOf(p)))),
-                    reference == null ? null : new XElement("ProjectReference", new XAttribute("Include", Path.Combine("..", reference, reference + ".csproj")))));
+                    references));
             xml.Save(Path.Combine(project, assembly + ".csproj"));
         }
 
-        private sealed record ApiLevel(string Framework, string Defines);
+        private static XElement Package(string name) => new XElement("PackageReference", new XAttribute("Include", name), new XAttribute("Version", VersionOf(name)));
+
+        private sealed record ApiLevel(string Framework, string Defines, string ExtraPackage);
     }
 }

@@ -84,21 +84,55 @@ namespace LiveDiffusion.Editor.Tests.Unity
 
             foreach (string path in asmdefs)
             {
-                foreach (JsonNode? reference in JsonNode.Parse(File.ReadAllText(path))!["references"]!.AsArray())
+                JsonObject asmdef = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+                string[] constraints = asmdef["defineConstraints"]!.AsArray().Select(d => d!.GetValue<string>()).ToArray();
+                foreach (JsonNode? reference in asmdef["references"]!.AsArray())
                 {
-                    Assert.True(names.ContainsKey(reference!.GetValue<string>()), $"{Relative(path)} references {reference}, which no assembly definition in the package names");
+                    // Another assembly of this package, or the assembly of an optional package that the definition's
+                    // versionDefines detect and whose define it requires (so it never compiles without that package).
+                    string name = reference!.GetValue<string>();
+                    bool optional = asmdef["versionDefines"]!.AsArray().Any(v => v!["name"]!.GetValue<string>() == name && constraints.Contains(v["define"]!.GetValue<string>()));
+                    Assert.True(names.ContainsKey(name) || optional, $"{Relative(path)} references {name}, which no assembly definition in the package names and no versionDefines gate guards");
+                }
+
+                foreach (JsonNode? dll in asmdef["precompiledReferences"]!.AsArray())
+                {
+                    string plugin = Path.Combine(Root, "Runtime", "Plugins", dll!.GetValue<string>());
+                    Assert.True(File.Exists(plugin), $"{Relative(path)}: precompiled reference {dll} is not in Runtime/Plugins");
+                    Assert.Contains("isExplicitlyReferenced: 1", File.ReadAllText(plugin + ".meta"));
+                    Assert.True(asmdef["overrideReferences"]!.GetValue<bool>(), $"{Relative(path)} lists precompiled references, so it sets overrideReferences");
                 }
             }
 
-            // Unity compiles a package's C# only inside an assembly definition's folder; runtime folders without one are
-            // left for the engine-free runtime's own definitions (see the README).
+            // Unity compiles a package's C# only inside an assembly definition's folder: every file must be in one.
             string[] folders = asmdefs.Select(p => Relative(Path.GetDirectoryName(p)!) + "/").ToArray();
             string[] orphans = Directory.GetFiles(Root, "*.cs", SearchOption.AllDirectories).Select(Relative)
                 .Where(f => !UnityPackageLayout.IsHidden(f) && !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal))
                 .Where(f => !folders.Any(d => f.StartsWith(d, StringComparison.Ordinal)))
-                .Where(f => !f.StartsWith("Runtime/Core/", StringComparison.Ordinal) && !f.StartsWith("Runtime/Onnx/", StringComparison.Ordinal))
                 .ToArray();
             Assert.True(orphans.Length == 0, "outside every assembly definition: " + string.Join(", ", orphans.Take(10)));
+        }
+
+        /// <summary>
+        /// The managed plugins the runtime ships (Unity cannot restore NuGet packages) are exactly the .NET Standard 2.0
+        /// builds of the NuGet packages the .NET build uses, at the versions in Directory.Packages.props, so the two never
+        /// drift; each is a plugin for every platform that only the runtime's assembly definition references.
+        /// </summary>
+        [Theory]
+        [InlineData("StbImageSharp")]
+        [InlineData("StbImageWriteSharp")]
+        public void EachShippedPluginIsTheNuGetPackagesNetStandardBuildAtTheVersionTheBuildUses(string package)
+        {
+            string version = System.Xml.Linq.XDocument.Load(Path.Combine(Root, "Directory.Packages.props")).Descendants("PackageVersion")
+                .Single(e => (string?)e.Attribute("Include") == package).Attribute("Version")!.Value;
+            string packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+            string fromNuGet = Path.Combine(packages, package.ToLowerInvariant(), version, "lib", "netstandard2.0", package + ".dll");
+            string shipped = Path.Combine(Root, "Runtime", "Plugins", package + ".dll");
+            Assert.True(File.ReadAllBytes(fromNuGet).AsSpan().SequenceEqual(File.ReadAllBytes(shipped)), $"{Relative(shipped)} is not {fromNuGet}: copy it over (and its version into the README)");
+            string meta = File.ReadAllText(shipped + ".meta");
+            Assert.Contains("PluginImporter:", meta);
+            Assert.Contains("isExplicitlyReferenced: 1", meta);
+            Assert.Contains("      Any: \n    second:\n      enabled: 1", meta);
         }
 
         [Fact]
