@@ -320,11 +320,10 @@ namespace LiveDiffusion.Cli.Commands
             foreach (TextureRequest request in requests)
             {
                 GeneratedTextures result = generator.Generate(request, onStep, token);
+                IReadOnlyList<string> files = TextureFiles.Save(result, request, outDir);
                 for (int i = 0; i < result.Images.Count; i++)
                 {
-                    string file = Path.Combine(outDir, $"{request.ClassName ?? "texture"}-{request.Seed + (ulong)i}.png");
-                    PngFile.Write(file, result.Images[i], new Dictionary<string, string> { ["parameters"] = result.Recipes[i] });
-                    written.Add((file, result.Images[i]));
+                    written.Add((files[i], result.Images[i]));
                 }
             }
 

@@ -109,6 +109,7 @@ namespace LiveDiffusion.Preview
             return image;
         }
 
-        private static float Unit(float v) => (Math.Min(Math.Max(v, -1f), 1f) * 0.5f) + 0.5f;
+        /// <summary>A value in [-1, 1] (clamped) as a colour in [0, 1].</summary>
+        internal static float Unit(float v) => (Math.Min(Math.Max(v, -1f), 1f) * 0.5f) + 0.5f;
     }
 }

@@ -1,0 +1,135 @@
+#nullable enable
+using System;
+using System.Collections.Generic;
+using LiveDiffusion.Pipelines;
+using LiveDiffusion.Schedulers;
+
+namespace LiveDiffusion.Live
+{
+    /// <summary>
+    /// The fields of an editor window's or component's "Generate" form, as the user typed them, and the one place that
+    /// turns them into a <see cref="TextureRequest"/>: each field is checked against the model (a class it has, steps,
+    /// count, a seed, a scheduler this package implements) and every problem names the field and the fix; guidance
+    /// is the model folder's recommendation (<see cref="TextureGenerator.RecommendedRequest"/>).
+    /// </summary>
+    public sealed class TextureRequestForm
+    {
+        /// <summary>The most textures one press of "Generate" makes (one batch).</summary>
+        public const int MaxCount = 64;
+
+        /// <summary>The most denoising steps accepted.</summary>
+        public const int MaxSteps = 1000;
+
+        /// <summary>The class to generate (one of the model's class names); empty: unconditional.</summary>
+        public string ClassName { get; set; } = string.Empty;
+
+        /// <summary>The seed of the first texture (the next ones use the following seeds); 0 or more.</summary>
+        public long Seed { get; set; }
+
+        /// <summary>Denoising steps, 1 to <see cref="MaxSteps"/>.</summary>
+        public int Steps { get; set; } = TextureRequest.DefaultSteps;
+
+        /// <summary>Textures to make, 1 to <see cref="MaxCount"/>.</summary>
+        public int Count { get; set; } = 4;
+
+        /// <summary>Scheduler name (class name or short name, e.g. <c>dpm++2m</c>, <c>ddim</c>, <c>euler-a</c>).</summary>
+        public string Scheduler { get; set; } = TextureRequest.DefaultScheduler;
+
+        /// <summary>A form filled with <paramref name="generator"/>'s recommendations: its steps and its first class.</summary>
+        /// <exception cref="ArgumentNullException"><paramref name="generator"/> is null.</exception>
+        public static TextureRequestForm For(TextureGenerator generator)
+        {
+            if (generator == null)
+            {
+                throw new ArgumentNullException(nameof(generator));
+            }
+
+            return new TextureRequestForm
+            {
+                Steps = generator.RecommendedSteps,
+                ClassName = generator.ClassNames.Count > 0 ? generator.ClassNames[0] : string.Empty,
+            };
+        }
+
+        /// <summary>What is wrong with the fields for <paramref name="generator"/>'s model: one line per problem; empty when none.</summary>
+        /// <exception cref="ArgumentNullException"><paramref name="generator"/> is null.</exception>
+        public IReadOnlyList<string> Problems(TextureGenerator generator)
+        {
+            if (generator == null)
+            {
+                throw new ArgumentNullException(nameof(generator));
+            }
+
+            var problems = new List<string>();
+            if (ClassName.Length > 0 && !Contains(generator.ClassNames, ClassName))
+            {
+                problems.Add(generator.ClassNames.Count == 0
+                    ? $"Class: this model has no classes; leave it empty (got \"{ClassName}\")."
+                    : $"Class: \"{ClassName}\" is not one of this model's classes: {string.Join(", ", generator.ClassNames)} (or empty for unconditional).");
+            }
+
+            if (Seed < 0)
+            {
+                problems.Add($"Seed: {Seed} is negative; use 0 or more.");
+            }
+
+            if (Steps < 1 || Steps > MaxSteps)
+            {
+                problems.Add($"Steps: {Steps} is outside 1 to {MaxSteps}; this model recommends {generator.RecommendedSteps}.");
+            }
+
+            if (Count < 1 || Count > MaxCount)
+            {
+                problems.Add($"Count: {Count} is outside 1 to {MaxCount}.");
+            }
+
+            try
+            {
+                SchedulerRegistry.Resolve(Scheduler);
+            }
+            catch (SchedulerConfigException e)
+            {
+                problems.Add("Scheduler: " + e.Message);
+            }
+
+            return problems;
+        }
+
+        /// <summary>The request the fields describe for <paramref name="generator"/>'s model, with the model's recommended guidance.</summary>
+        /// <exception cref="ArgumentException">A field is invalid; the message lists every problem (see <see cref="Problems"/>).</exception>
+        public TextureRequest ToRequest(TextureGenerator generator)
+        {
+            IReadOnlyList<string> problems = Problems(generator);
+            if (problems.Count > 0)
+            {
+                throw new ArgumentException(string.Join(" ", problems));
+            }
+
+            TextureRequest recommended = generator.RecommendedRequest(Count, (ulong)Seed, ClassName.Length == 0 ? null : ClassName);
+            return new TextureRequest
+            {
+                Count = recommended.Count,
+                Seed = recommended.Seed,
+                ClassName = recommended.ClassName,
+                Steps = Steps,
+                Scheduler = Scheduler,
+                GuidanceScale = recommended.GuidanceScale,
+                AutoguidanceScale = recommended.AutoguidanceScale,
+                GuidanceInterval = recommended.GuidanceInterval,
+            };
+        }
+
+        private static bool Contains(IReadOnlyList<string> names, string name)
+        {
+            foreach (string candidate in names)
+            {
+                if (string.Equals(candidate, name, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}
