@@ -1,6 +1,7 @@
 #nullable enable
 using System;
 using LiveDiffusion.Frames;
+using LiveDiffusion.Imaging;
 using LiveDiffusion.Preview;
 
 namespace LiveDiffusion.Live
@@ -70,6 +71,39 @@ namespace LiveDiffusion.Live
                 for (int t = 1; t < tiles; t++)
                 {
                     row.CopyTo(destination.Slice(RowOffset(y + (t * height), tiledHeight, tiledRowBytes, bottomRowFirst), tiledRowBytes));
+                }
+            }
+        }
+
+        /// <summary>
+        /// Writes a finished texture (grey, RGB or RGBA, 8-bit, top row first) as RGBA into <paramref name="destination"/>
+        /// (<see cref="ByteCount"/> of its size): grey is spread to R, G and B; alpha is opaque unless the image has it.
+        /// </summary>
+        /// <exception cref="ArgumentNullException"><paramref name="image"/> is null.</exception>
+        /// <exception cref="ArgumentException"><paramref name="destination"/> has the wrong length.</exception>
+        public static void Write(RgbImage image, Span<byte> destination, bool bottomRowFirst = false)
+        {
+            if (image == null)
+            {
+                throw new ArgumentNullException(nameof(image));
+            }
+
+            if (destination.Length != ByteCount(image.Width, image.Height))
+            {
+                throw new ArgumentException($"A {image.Width}x{image.Height} texture takes {ByteCount(image.Width, image.Height)} RGBA bytes; the destination has {destination.Length}.", nameof(destination));
+            }
+
+            int channels = image.Channels, rowBytes = 4 * image.Width;
+            for (int y = 0; y < image.Height; y++)
+            {
+                Span<byte> row = destination.Slice(RowOffset(y, image.Height, rowBytes, bottomRowFirst), rowBytes);
+                for (int x = 0; x < image.Width; x++)
+                {
+                    int p = ((y * image.Width) + x) * channels;
+                    row[4 * x] = image.Pixels[p];
+                    row[(4 * x) + 1] = image.Pixels[channels >= 3 ? p + 1 : p];
+                    row[(4 * x) + 2] = image.Pixels[channels >= 3 ? p + 2 : p];
+                    row[(4 * x) + 3] = channels == 4 ? image.Pixels[p + 3] : (byte)255;
                 }
             }
         }
