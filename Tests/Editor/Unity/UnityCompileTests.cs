@@ -10,10 +10,12 @@ using Xunit;
 namespace LiveDiffusion.Editor.Tests.Unity
 {
     /// <summary>
-    /// The engine-free runtime compiled as Unity compiles a package's code, without Unity: only the files physically under
-    /// the assembly's folder (Unity reads no csproj), C# 9, nullable contexts only from the files themselves, Unity's
-    /// defines, at both of Unity's API compatibility levels, and no warning allowed. The same NuGet packages stand in for the
-    /// DLLs a Unity project will get (see the README's "In Unity" section).
+    /// Every assembly Unity compiles from this package (the engine-free runtime, the ONNX backend, the thin UnityEngine
+    /// and UnityEditor layers and the Samples~ sample) compiled as Unity compiles a package's code, without Unity: only
+    /// the files physically under the assembly's folder (Unity reads no csproj), C# 9, nullable contexts only from the
+    /// files themselves, Unity's defines, at both of Unity's API compatibility levels, and no warning allowed. The engine
+    /// layers compile against the reference-only stand-ins in Tests/Unity/StandIn; ONNX Runtime's NuGet package stands
+    /// in for asus4's Unity package (see the README's "In Unity" section).
     /// </summary>
     [Collection(nameof(UnityCompileTests))]
     [CollectionDefinition(nameof(UnityCompileTests), DisableParallelization = true)]
@@ -28,6 +30,16 @@ namespace LiveDiffusion.Editor.Tests.Unity
         /// <summary>The assembly of asus4's ONNX Runtime package, which the ONNX backend references in Unity.</summary>
         private const string OnnxRuntimeAssembly = "com.github.asus4.onnxruntime";
 
+        /// <summary>Every assembly definition Unity compiles, in dependency order (the rest carry LIVEDIFFUSION_DOTNET_TOOLS).</summary>
+        private static readonly string[] UnityAssemblies =
+        {
+            "Runtime/Core/LiveDiffusion.Runtime.asmdef",
+            "Runtime/Onnx/LiveDiffusion.Runtime.Onnx.asmdef",
+            "Runtime/Unity/LiveDiffusion.Unity.asmdef",
+            "Editor/Unity/LiveDiffusion.Unity.Editor.asmdef",
+            "Samples~/LiveTexturePlane/LiveDiffusion.Samples.LiveTexturePlane.asmdef",
+        };
+
         private readonly string _folder = Path.Combine(Path.GetTempPath(), "ld-unity-compile-" + Guid.NewGuid().ToString("N"));
 
         /// <summary>
@@ -39,7 +51,7 @@ namespace LiveDiffusion.Editor.Tests.Unity
         [Theory]
         [InlineData("netstandard2.1", StandardDefines, "")]
         [InlineData("net48", FrameworkDefines, "System.Memory")]
-        public void TheEngineFreeRuntimeCompilesAtBothUnityApiLevelsWithCSharp9AndNoWarnings(string framework, string defines, string extraPackage)
+        public void EveryAssemblyUnityCompilesBuildsAtBothUnityApiLevelsWithCSharp9AndNoWarnings(string framework, string defines, string extraPackage)
         {
             Directory.CreateDirectory(_folder);
 
@@ -51,13 +63,27 @@ namespace LiveDiffusion.Editor.Tests.Unity
 
             File.WriteAllText(Path.Combine(_folder, "Directory.Packages.props"), "<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>");
             var level = new ApiLevel(framework, defines, extraPackage);
-            WriteProject(level, "Runtime/Core/LiveDiffusion.Runtime.asmdef");
-            WriteProject(level, "Runtime/Onnx/LiveDiffusion.Runtime.Onnx.asmdef");
+            WriteStandIn(level, "UnityEngine", null);
+            WriteStandIn(level, "UnityEditor", "UnityEngine");
+            foreach (string asmdef in UnityAssemblies)
+            {
+                WriteProject(level, asmdef);
+            }
 
-            using ChildProcess build = ChildProcess.Start("dotnet", new[] { "build", Path.Combine(_folder, "LiveDiffusion.Runtime.Onnx", "LiveDiffusion.Runtime.Onnx.csproj"), "-nologo", "-v", "quiet", "-clp:NoSummary" });
-            (int code, string output) = build.WaitForExit(TimeSpan.FromMinutes(8));
-            string[] problems = output.Split('\n').Where(l => l.Contains(" error ", StringComparison.Ordinal) || l.Contains(" warning ", StringComparison.Ordinal)).Distinct().ToArray();
-            Assert.True(code == 0 && problems.Length == 0, $"{framework}: exit {code}; {problems.Length} error/warning line(s):\n{string.Join("\n", problems.Take(40))}\n{(problems.Length == 0 ? output : string.Empty)}");
+            // The leaves: building them builds everything they reference.
+            foreach (string leaf in new[] { "LiveDiffusion.Unity.Editor", "LiveDiffusion.Samples.LiveTexturePlane" })
+            {
+                using ChildProcess build = ChildProcess.Start("dotnet", new[] { "build", Path.Combine(_folder, leaf, leaf + ".csproj"), "-nologo", "-v", "quiet", "-clp:NoSummary" });
+                (int code, string output) = build.WaitForExit(TimeSpan.FromMinutes(8));
+                string[] problems = output.Split('\n').Where(l => l.Contains(" error ", StringComparison.Ordinal) || l.Contains(" warning ", StringComparison.Ordinal)).Distinct().ToArray();
+                Assert.True(code == 0 && problems.Length == 0, $"{framework}, {leaf}: exit {code}; {problems.Length} error/warning line(s):\n{string.Join("\n", problems.Take(40))}\n{(problems.Length == 0 ? output : string.Empty)}");
+            }
+
+            foreach (string asmdef in UnityAssemblies)
+            {
+                string name = Path.GetFileNameWithoutExtension(asmdef);
+                Assert.True(Directory.GetFiles(Path.Combine(_folder, name), name + ".dll", SearchOption.AllDirectories).Length > 0, $"{name} was not built");
+            }
         }
 
         public void Dispose()
@@ -113,6 +139,16 @@ namespace LiveDiffusion.Editor.Tests.Unity
                 references.Add(Package(level.ExtraPackage));
             }
 
+            // Engine references: UnityEngine for every assembly that takes them, UnityEditor too for editor-only ones.
+            if (!asmdef["noEngineReferences"]!.GetValue<bool>())
+            {
+                bool editorOnly = asmdef["includePlatforms"]!.AsArray().Any(p => p!.GetValue<string>() == "Editor");
+                foreach (string engine in editorOnly ? new[] { "UnityEngine", "UnityEditor" } : new[] { "UnityEngine" })
+                {
+                    references.Add(new XElement("ProjectReference", new XAttribute("Include", Path.Combine("..", engine, engine + ".csproj"))));
+                }
+            }
+
             string project = Path.Combine(_folder, assembly);
             Directory.CreateDirectory(project);
             var xml = new XElement("Project", new XAttribute("Sdk", "Microsoft.NET.Sdk"),
@@ -132,6 +168,28 @@ namespace LiveDiffusion.Editor.Tests.Unity
                     new XElement("Compile", new XAttribute("Include", Path.Combine(sources, "**", "*.cs"))),
                     references));
             xml.Save(Path.Combine(project, assembly + ".csproj"));
+        }
+
+        /// <summary>
+        /// A project for the reference-only stand-in of a Unity assembly (Tests/Unity/StandIn): what the Unity layers
+        /// compile against here in place of UnityEngine.dll and UnityEditor.dll.
+        /// </summary>
+        private void WriteStandIn(ApiLevel level, string assembly, string? reference)
+        {
+            string project = Path.Combine(_folder, assembly);
+            Directory.CreateDirectory(project);
+            new XElement("Project", new XAttribute("Sdk", "Microsoft.NET.Sdk"),
+                new XElement("PropertyGroup",
+                    new XElement("TargetFramework", level.Framework),
+                    new XElement("LangVersion", "9.0"),
+                    new XElement("Nullable", "enable"),
+                    new XElement("AssemblyName", assembly),
+                    new XElement("EnableDefaultCompileItems", "false")),
+                new XElement("ItemGroup",
+                    new XElement("Compile", new XAttribute("Include", Path.Combine(SharedData.RepositoryRoot, "Tests", "Unity", "StandIn", assembly + ".cs"))),
+                    level.ExtraPackage.Length > 0 ? Package(level.ExtraPackage) : null,
+                    reference == null ? null : new XElement("ProjectReference", new XAttribute("Include", Path.Combine("..", reference, reference + ".csproj")))))
+                .Save(Path.Combine(project, assembly + ".csproj"));
         }
 
         private static XElement Package(string name) => new XElement("PackageReference", new XAttribute("Include", name), new XAttribute("Version", VersionOf(name)));

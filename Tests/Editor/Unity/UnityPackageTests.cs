@@ -76,10 +76,11 @@ namespace LiveDiffusion.Editor.Tests.Unity
                 string name = asmdef["name"]!.GetValue<string>();
                 Assert.True(names.TryAdd(name, path), $"{Relative(path)}: the assembly name {name} is also {names.GetValueOrDefault(name)}");
                 Assert.Equal(name + ".asmdef", Path.GetFileName(path));
-                Assert.True(asmdef["noEngineReferences"]!.GetValue<bool>(), $"{Relative(path)}: engine-free assemblies set noEngineReferences");
+                bool engineLayer = Relative(path).StartsWith("Runtime/Unity/", StringComparison.Ordinal) || Relative(path).StartsWith("Editor/Unity/", StringComparison.Ordinal);
+                Assert.True(asmdef["noEngineReferences"]!.GetValue<bool>() != engineLayer, $"{Relative(path)}: only the UnityEngine/UnityEditor layers take engine references");
                 bool toolOnly = asmdef["defineConstraints"]!.AsArray().Any(d => d!.GetValue<string>() == DotnetOnly);
-                bool runtime = Relative(path).StartsWith("Runtime/Core/", StringComparison.Ordinal) || Relative(path).StartsWith("Runtime/Onnx/", StringComparison.Ordinal);
-                Assert.True(toolOnly != runtime, $"{Relative(path)}: {(runtime ? "the engine-free runtime compiles in Unity" : $".NET-only tools carry the define constraint {DotnetOnly}")}");
+                bool inUnity = engineLayer || Relative(path).StartsWith("Runtime/Core/", StringComparison.Ordinal) || Relative(path).StartsWith("Runtime/Onnx/", StringComparison.Ordinal);
+                Assert.True(toolOnly != inUnity, $"{Relative(path)}: {(inUnity ? "the runtime and its engine layers compile in Unity" : $".NET-only tools carry the define constraint {DotnetOnly}")}");
             }
 
             foreach (string path in asmdefs)
