@@ -4,8 +4,10 @@ using System.IO;
 using System.Linq;
 using LiveDiffusion.Frames;
 using LiveDiffusion.Imaging;
+using LiveDiffusion.Live;
 using LiveDiffusion.Models;
 using LiveDiffusion.Pipelines;
+using LiveDiffusion.Preview;
 using LiveDiffusion.Tests;
 using Xunit;
 
@@ -14,15 +16,16 @@ namespace LiveDiffusion.Onnx.Tests
     /// <summary>
     /// Unity's scripting runtime is Mono. Tests/Mono/MonoCheck (built with the solution for .NET Framework 4.8, the API
     /// level Mono implements) runs under Debian's Mono, loads the runtime assemblies and ONNX Runtime, finds the built-in
-    /// model in the package root it is given and generates from the committed ONNX files; this test generates the same
-    /// request under .NET and requires identical PNG files (pixels and recipe) and every step's frame, bit for bit.
+    /// model in the package root it is given and generates from the committed ONNX files through the engine layer's
+    /// engine-free parts (form, session, feed, texture files); this test generates the same request under .NET and
+    /// requires identical PNG files (pixels and recipe), every step's frame and the uploaded texture bytes, bit for bit.
     /// </summary>
     public sealed class MonoRuntimeTests : IDisposable
     {
         private readonly string _out = Path.Combine(Path.GetTempPath(), "ld-mono-" + Guid.NewGuid().ToString("N"));
 
         [Fact]
-        public void TheBuiltInModelGeneratesUnderMonoExactlyAsUnderDotnetAndEveryStepReachesTheFrameRecorder()
+        public void TheBuiltInModelGeneratesUnderMonoThroughTheEngineLayersLogicExactlyAsUnderDotnet()
         {
             string root = SharedData.RepositoryRoot;
             string mono = OnPath("mono") ?? throw new InvalidOperationException("mono is not installed: `./livediffusion setup` installs Debian's mono-devel (Unity's scripting runtime is Mono).");
@@ -35,22 +38,29 @@ namespace LiveDiffusion.Onnx.Tests
             }
 
             using TextureGenerator generator = OnnxTextureGenerator.Load(BuiltInModels.InPackage(root));
-            TextureRequest request = generator.RecommendedRequest(3, 7, "wall");
+            TextureRequestForm form = TextureRequestForm.For(generator);
+            form.Count = 3;
+            form.Seed = 7;
+            form.ClassName = "wall";
+            TextureRequest request = form.ToRequest(generator);
             Assert.Equal(generator.RecommendedSteps, request.Steps);
             Assert.Equal(generator.RecommendedAutoguidanceScale, request.AutoguidanceScale);
             var predicted = new List<float[]>();
             GeneratedTextures result = generator.Generate(request, step => predicted.Add(step.PredictedOriginal.Span.ToArray()));
 
-            // The PNG files, recipe included, are byte for byte what .NET writes for the same request.
+            // The PNG files, named and recipe included, are byte for byte what .NET writes for the same form.
             for (int i = 0; i < result.Images.Count; i++)
             {
                 byte[] dotnet = PngFile.Encode(result.Images[i], new Dictionary<string, string> { ["parameters"] = result.Recipes[i] });
-                byte[] underMono = File.ReadAllBytes(Path.Combine(_out, $"wall-7-{i}.png"));
+                byte[] underMono = File.ReadAllBytes(Path.Combine(_out, TextureFiles.NameOf(request, i)));
                 Assert.True(dotnet.AsSpan().SequenceEqual(underMono), $"image {i}: Mono's PNG differs from .NET's ({DifferingPixels(underMono, result.Images[i])})");
             }
 
-            // Every step crossed the frame channel to the recorder thread under Mono, with the same x0 as .NET computed.
-            Assert.Equal($"frames recorded {request.Steps} missed 0 steps {request.Steps}", File.ReadLines(Path.Combine(_out, "summary.txt")).First());
+            // Every step crossed the frame channel to the recorder thread under Mono, with the same x0 as .NET computed,
+            // and the main thread's last upload is the last step's texture bytes, then the finished texture's.
+            string[] summary = File.ReadAllLines(Path.Combine(_out, "summary.txt"));
+            Assert.Equal($"frames recorded {request.Steps} missed 0 steps {request.Steps}", summary[0]);
+            Assert.EndsWith($"last step {request.Steps - 1}", summary[1]);
             var frame = new DenoisingFrame();
             int frames = 0;
             using (FileStream stream = File.OpenRead(Path.Combine(_out, DenoisingFrameFormat.FileName)))
@@ -64,6 +74,16 @@ namespace LiveDiffusion.Onnx.Tests
             }
 
             Assert.Equal(request.Steps, frames);
+            AssertUpload(Path.Combine(_out, "feed-x0.rgba"), bytes => FrameRgba.Write(frame, 0, true, LatentEncoding.Pixels, bytes, 1, bottomRowFirst: true), FrameRgba.ByteCount(32, 32));
+            AssertUpload(Path.Combine(_out, "feed-tiled.rgba"), bytes => FrameRgba.Write(frame, 0, true, LatentEncoding.Pixels, bytes, 3, bottomRowFirst: true), FrameRgba.ByteCount(32, 32, 3));
+            AssertUpload(Path.Combine(_out, "final.rgba"), bytes => FrameRgba.Write(result.Images[0], bytes, bottomRowFirst: true), FrameRgba.ByteCount(32, 32));
+        }
+
+        private static void AssertUpload(string path, Action<byte[]> write, int length)
+        {
+            var expected = new byte[length];
+            write(expected);
+            Assert.True(expected.AsSpan().SequenceEqual(File.ReadAllBytes(path)), $"{Path.GetFileName(path)} under Mono differs from .NET");
         }
 
         public void Dispose()
