@@ -10,6 +10,7 @@ using LiveDiffusion.Editor.Training;
 using LiveDiffusion.Frames;
 using LiveDiffusion.Models;
 using LiveDiffusion.Pipelines;
+using LiveDiffusion.Preview;
 using LiveDiffusion.Rendering.Viewer;
 using LiveDiffusion.Text;
 using LiveDiffusion.Torch;
@@ -29,6 +30,40 @@ namespace LiveDiffusion.Cli.Commands
             command.Subcommands.Add(CreateSample());
             command.Subcommands.Add(CreateViewer());
             command.Subcommands.Add(CreateOnnx());
+            command.Subcommands.Add(CreateUpload());
+            return command;
+        }
+
+        private static Command CreateUpload()
+        {
+            var repeats = new Option<int>("--repeats") { Description = "Conversions timed per shape (median reported).", DefaultValueFactory = _ => 200 };
+            var seconds = new Option<double>("--seconds") { Description = "Seconds of publishing for the pacing figures (alone, then watched).", DefaultValueFactory = _ => 2.0 };
+            var command = new Command("upload", "Frame pacing of the engine hand-off: RGBA bytes and time per upload for 32x32x3, 64x64x4 and 128x128x4 latents, and a 60 Hz main thread polling a publisher that runs flat out (at most one conversion per rendered frame; publisher rate alone vs watched).")
+            {
+                repeats, seconds,
+            };
+            command.SetAction(parse =>
+            {
+                int r = parse.GetValue(repeats);
+                double s = parse.GetValue(seconds);
+                if (r < 1 || !(s > 0))
+                {
+                    Console.Error.WriteLine("error: --repeats must be at least 1 and --seconds more than 0.");
+                    return 2;
+                }
+
+                Console.WriteLine("shape        bytes/upload  x0+x_t (µs)  x0+x_t+tiled 3x3 (µs)");
+                foreach ((int size, int channels, LatentEncoding encoding) in new[] { (32, 3, LatentEncoding.Pixels), (64, 4, LatentEncoding.StableDiffusion1), (128, 4, LatentEncoding.StableDiffusion1) })
+                {
+                    UploadBenchmark.ShapeCost cost = UploadBenchmark.Convert(size, channels, encoding, r);
+                    Console.WriteLine($"{cost.Shape,-12} {cost.Bytes,12:N0}  {cost.MedianMicroseconds,11:F1}  {cost.TiledMedianMicroseconds,21:F1}");
+                }
+
+                UploadBenchmark.Pacing pacing = UploadBenchmark.Pace(64, s);
+                Console.WriteLine($"pacing (64x64x4, {s:0.#} s): {pacing.Polls} polls at 60 Hz converted {pacing.Updates} steps (at most one per poll), {pacing.Superseded} newer-won steps skipped; "
+                    + $"publisher {pacing.StepsPerSecondWatched:N0} steps/s watched vs {pacing.StepsPerSecondAlone:N0} alone (ratio {pacing.StepsPerSecondWatched / pacing.StepsPerSecondAlone:F2}).");
+                return 0;
+            });
             return command;
         }
 

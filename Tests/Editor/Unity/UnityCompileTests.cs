@@ -14,7 +14,7 @@ namespace LiveDiffusion.Editor.Tests.Unity
     /// and UnityEditor layers and the Samples~ sample) compiled as Unity compiles a package's code, without Unity: only
     /// the files physically under the assembly's folder (Unity reads no csproj), C# 9, nullable contexts only from the
     /// files themselves, Unity's defines, at both of Unity's API compatibility levels, and no warning allowed. The engine
-    /// layers compile against the reference-only stand-ins in Tests/Unity/StandIn; ONNX Runtime's NuGet package stands
+    /// layers compile against the reference-only stand-ins in Tests/UnityStandIn~; ONNX Runtime's NuGet package stands
     /// in for asus4's Unity package (see the README's "In Unity" section).
     /// </summary>
     [Collection(nameof(UnityCompileTests))]
@@ -171,7 +171,7 @@ namespace LiveDiffusion.Editor.Tests.Unity
         }
 
         /// <summary>
-        /// A project for the reference-only stand-in of a Unity assembly (Tests/Unity/StandIn): what the Unity layers
+        /// A project for the reference-only stand-in of a Unity assembly (Tests/UnityStandIn~, hidden from Unity by its name): what the Unity layers
         /// compile against here in place of UnityEngine.dll and UnityEditor.dll.
         /// </summary>
         private void WriteStandIn(ApiLevel level, string assembly, string? reference)
@@ -186,7 +186,7 @@ namespace LiveDiffusion.Editor.Tests.Unity
                     new XElement("AssemblyName", assembly),
                     new XElement("EnableDefaultCompileItems", "false")),
                 new XElement("ItemGroup",
-                    new XElement("Compile", new XAttribute("Include", Path.Combine(SharedData.RepositoryRoot, "Tests", "Unity", "StandIn", assembly + ".cs"))),
+                    new XElement("Compile", new XAttribute("Include", Path.Combine(SharedData.RepositoryRoot, "Tests", "UnityStandIn~", assembly + ".cs"))),
                     level.ExtraPackage.Length > 0 ? Package(level.ExtraPackage) : null,
                     reference == null ? null : new XElement("ProjectReference", new XAttribute("Include", Path.Combine("..", reference, reference + ".csproj")))))
                 .Save(Path.Combine(project, assembly + ".csproj"));

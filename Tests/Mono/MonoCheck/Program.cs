@@ -84,6 +84,14 @@ namespace LiveDiffusion.MonoCheck
                 summary.Add("image " + Path.GetFileName(file));
             }
 
+            // The editor window's "Open training panel" under Mono, with a stand-in for the panel script.
+            string panelScript = Path.Combine(outDir, "panel-stand-in.sh");
+            File.WriteAllText(panelScript, "echo starting; echo 'LiveDiffusion panel: http://127.0.0.1:5/?token=mono'; sleep 60\n");
+            using (TrainingPanelProcess panel = TrainingPanelProcess.Start(outDir, TimeSpan.FromMinutes(1), panelScript))
+            {
+                summary.Add("panel " + panel.Url);
+            }
+
             File.WriteAllLines(Path.Combine(outDir, "summary.txt"), summary);
             Console.WriteLine(string.Join(Environment.NewLine, summary));
         }

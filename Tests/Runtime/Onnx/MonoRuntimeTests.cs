@@ -17,7 +17,7 @@ namespace LiveDiffusion.Onnx.Tests
     /// Unity's scripting runtime is Mono. Tests/Mono/MonoCheck (built with the solution for .NET Framework 4.8, the API
     /// level Mono implements) runs under Debian's Mono, loads the runtime assemblies and ONNX Runtime, finds the built-in
     /// model in the package root it is given and generates from the committed ONNX files through the engine layer's
-    /// engine-free parts (form, session, feed, texture files); this test generates the same request under .NET and
+    /// engine-free parts (form, session, feed, texture files, the panel launcher); this test generates the same request under .NET and
     /// requires identical PNG files (pixels and recipe), every step's frame and the uploaded texture bytes, bit for bit.
     /// </summary>
     public sealed class MonoRuntimeTests : IDisposable
@@ -61,6 +61,7 @@ namespace LiveDiffusion.Onnx.Tests
             string[] summary = File.ReadAllLines(Path.Combine(_out, "summary.txt"));
             Assert.Equal($"frames recorded {request.Steps} missed 0 steps {request.Steps}", summary[0]);
             Assert.EndsWith($"last step {request.Steps - 1}", summary[1]);
+            Assert.Equal("panel http://127.0.0.1:5/?token=mono", summary.Last());
             var frame = new DenoisingFrame();
             int frames = 0;
             using (FileStream stream = File.OpenRead(Path.Combine(_out, DenoisingFrameFormat.FileName)))

@@ -1,7 +1,7 @@
 // A reference-only stand-in for the UnityEditor members the package's editor layer uses, and nothing else, so CI can
 // compile it without Unity (UnityCompileTests builds it as UnityEditor.dll). Every signature is copied from Unity's
 // scripting reference (the page is cited above each member); bodies only throw. Never shipped: it lives in the test
-// tree under an assembly definition Unity never compiles. One file per stand-in assembly, not per type.
+// tree in a folder whose name ends in ~, which Unity never imports. One file per stand-in assembly, not per type.
 #pragma warning disable CS1591
 using System;
 using System.Reflection;
