@@ -42,6 +42,7 @@ namespace LiveDiffusion.Unity
 
         private readonly LiveTexture _texture = new LiveTexture();
         private LiveTextureSession? _session;
+        private string? _openedFolder;
 
         /// <summary>The package's root folder while the editor runs (the editor layer sets it); null in a player.</summary>
         public static string? PackageRoot { get; set; }
@@ -79,12 +80,23 @@ namespace LiveDiffusion.Unity
         /// <summary>The textures of the last finished generation.</summary>
         public GeneratedTextures? LastResult => _session?.LastResult;
 
-        /// <summary>Starts generating with the fields' values (a running generation is cancelled first). Logs and returns false on bad fields.</summary>
+        /// <summary>
+        /// Starts generating with the fields' values (a running generation is cancelled first; the model is opened on
+        /// first use and again when <see cref="ModelFolder"/> changed). Logs and returns false on bad fields or a model
+        /// that cannot be opened.
+        /// </summary>
         public bool Generate()
         {
             try
             {
-                _session ??= new LiveTextureSession(OnnxTextureGenerator.Load(EngineModelLocation.Resolve(modelFolder, PackageRoot, Application.streamingAssetsPath)));
+                if (_session == null || _openedFolder != modelFolder)
+                {
+                    _session?.Dispose();
+                    _session = null;
+                    _session = new LiveTextureSession(OnnxTextureGenerator.Load(EngineModelLocation.Resolve(modelFolder, PackageRoot, Application.streamingAssetsPath)));
+                    _openedFolder = modelFolder;
+                }
+
                 var form = TextureRequestForm.For(_session.Generator);
                 form.ClassName = className;
                 form.Seed = seed;

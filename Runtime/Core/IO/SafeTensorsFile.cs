@@ -11,21 +11,26 @@ using LiveDiffusion.IO.Json;
 namespace LiveDiffusion.IO
 {
     /// <summary>
-    /// A safetensors file (8-byte little-endian header length, a JSON header, then raw little-endian data), read
-    /// into memory once. Tensors come out as float32 whatever their stored type (F32, F16, BF16). Every failure names
+    /// A safetensors file (8-byte little-endian header length, a JSON header, then raw little-endian data): the header
+    /// is read and checked up front (its size bounded, every offset in range, no two tensors sharing bytes, known
+    /// dtypes), the tensors by offset when asked for. Tensors come out as float32 whatever their stored type (F32, F16, BF16). Every failure names
     /// the file and what is wrong with it.
     /// </summary>
     public sealed class SafeTensorsFile
     {
-        private const long MaxHeaderBytes = 100L * 1024 * 1024;
-        private readonly byte[] _data;
+        /// <summary>The largest header accepted (the format's own reference reader's limit), in bytes.</summary>
+        public const long MaxHeaderBytes = 100L * 1024 * 1024;
+
+        private readonly byte[]? _data;
+        private readonly long _length;
         private readonly long _dataStart;
         private readonly Dictionary<string, SafeTensorInfo> _tensors;
 
-        private SafeTensorsFile(string path, byte[] data, long dataStart, Dictionary<string, SafeTensorInfo> tensors, IReadOnlyDictionary<string, string> metadata)
+        private SafeTensorsFile(string path, byte[]? data, long length, long dataStart, Dictionary<string, SafeTensorInfo> tensors, IReadOnlyDictionary<string, string> metadata)
         {
             Path = path;
             _data = data;
+            _length = length;
             _dataStart = dataStart;
             _tensors = tensors;
             Metadata = metadata;
@@ -76,20 +81,21 @@ namespace LiveDiffusion.IO
                 throw new ArgumentException($"{Path}: tensor '{name}' has {info.ElementCount} elements {info.ShapeString}, the destination {destination.Length}.", nameof(destination));
             }
 
-            ReadOnlySpan<byte> bytes = new ReadOnlySpan<byte>(_data, checked((int)(_dataStart + info.Begin)), checked((int)(info.End - info.Begin)));
+            if (info.DType == SafeTensorDType.Float32 && BitConverter.IsLittleEndian)
+            {
+                ReadBytes(info, MemoryMarshal.AsBytes(destination));
+                return;
+            }
+
+            var buffer = new byte[checked((int)(info.End - info.Begin))];
+            ReadBytes(info, buffer);
+            ReadOnlySpan<byte> bytes = buffer;
             switch (info.DType)
             {
-                case SafeTensorDType.Float32:
-                    if (BitConverter.IsLittleEndian)
+                case SafeTensorDType.Float32: // big-endian machines only: little-endian ones read straight into the destination
+                    for (int i = 0; i < destination.Length; i++)
                     {
-                        MemoryMarshal.Cast<byte, float>(bytes).CopyTo(destination);
-                    }
-                    else
-                    {
-                        for (int i = 0; i < destination.Length; i++)
-                        {
-                            destination[i] = FloatBits.FromInt32(BinaryPrimitives.ReadInt32LittleEndian(bytes.Slice(i * 4)));
-                        }
+                        destination[i] = FloatBits.FromInt32(BinaryPrimitives.ReadInt32LittleEndian(bytes.Slice(i * 4)));
                     }
 
                     break;
@@ -126,7 +132,10 @@ namespace LiveDiffusion.IO
             }
         }
 
-        /// <summary>Reads a safetensors file.</summary>
+        /// <summary>
+        /// Opens a safetensors file: reads and checks its header only; each tensor is read from its offset when asked
+        /// for, so files of any size (over 2 GiB too) open in the header's time and memory.
+        /// </summary>
         /// <exception cref="FileNotFoundException">The file does not exist.</exception>
         /// <exception cref="InvalidDataException">The file is truncated or its header is malformed (the message says how).</exception>
         public static SafeTensorsFile Read(string path)
@@ -136,31 +145,54 @@ namespace LiveDiffusion.IO
                 throw new FileNotFoundException($"Weights file not found: {path}", path);
             }
 
-            return Parse(File.ReadAllBytes(path), path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var lengthBytes = new byte[8];
+            int got = ReadFully(stream, lengthBytes);
+            long headerLength = HeaderLength(lengthBytes.AsSpan(0, got), stream.Length, path);
+            var header = new byte[headerLength];
+            if (ReadFully(stream, header) < header.Length)
+            {
+                throw new InvalidDataException($"{path} is truncated inside its header.");
+            }
+
+            return FromHeader(path, null, stream.Length, header);
         }
 
         /// <summary>Parses safetensors bytes; <paramref name="origin"/> names them in errors.</summary>
+        /// <exception cref="InvalidDataException">The bytes are truncated or the header is malformed (the message says how).</exception>
         public static SafeTensorsFile Parse(byte[] data, string origin)
         {
-            if (data.Length < 8)
+            long headerLength = HeaderLength(data.AsSpan(0, Math.Min(8, data.Length)), data.Length, origin);
+            return FromHeader(origin, data, data.Length, data.AsSpan(8, (int)headerLength).ToArray());
+        }
+
+        /// <summary>The header length the first 8 bytes give, checked against the limit and the file's length.</summary>
+        private static long HeaderLength(ReadOnlySpan<byte> first8, long fileLength, string origin)
+        {
+            if (first8.Length < 8)
             {
-                throw new InvalidDataException($"{origin} is not a safetensors file: {data.Length} bytes, shorter than the 8-byte header length.");
+                throw new InvalidDataException($"{origin} is not a safetensors file: {fileLength} bytes, shorter than the 8-byte header length.");
             }
 
-            ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(data);
-            if (headerLength > MaxHeaderBytes || (long)headerLength > data.Length - 8)
+            ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(first8);
+            if (headerLength > MaxHeaderBytes || (long)headerLength > fileLength - 8)
             {
-                throw new InvalidDataException($"{origin} is not a safetensors file or is truncated: the header claims {headerLength} bytes, the file has {data.Length - 8} after the length.");
+                throw new InvalidDataException($"{origin} is not a safetensors file or is truncated: the header claims {headerLength} bytes, the file has {fileLength - 8} after the length (at most {MaxHeaderBytes} accepted).");
             }
 
-            long dataStart = 8 + (long)headerLength;
-            long dataLength = data.Length - dataStart;
+            return (long)headerLength;
+        }
+
+        private static SafeTensorsFile FromHeader(string origin, byte[]? data, long length, byte[] headerBytes)
+        {
+            long dataStart = 8 + headerBytes.Length;
+            long dataLength = length - dataStart;
             var tensors = new Dictionary<string, SafeTensorInfo>(StringComparer.Ordinal);
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
             JsonNode? header;
             try
             {
-                header = JsonText.Parse(Encoding.UTF8.GetString(data, 8, (int)headerLength));
+                header = JsonText.Parse(Encoding.UTF8.GetString(headerBytes));
             }
             catch (FormatException e)
             {
@@ -192,7 +224,8 @@ namespace LiveDiffusion.IO
                 tensors[property.Key] = ParseEntry(origin, property.Key, property.Value, dataLength);
             }
 
-            return new SafeTensorsFile(origin, data, dataStart, tensors, metadata);
+            CheckNoOverlap(origin, tensors.Values);
+            return new SafeTensorsFile(origin, data, length, dataStart, tensors, metadata);
         }
 
         private static SafeTensorInfo ParseEntry(string origin, string name, JsonNode? entry, long dataLength)
@@ -246,6 +279,68 @@ namespace LiveDiffusion.IO
             }
 
             return info;
+        }
+
+        /// <summary>Two tensors may not share bytes (the format's reference reader refuses it too).</summary>
+        private static void CheckNoOverlap(string origin, IEnumerable<SafeTensorInfo> tensors)
+        {
+            SafeTensorInfo? previous = null;
+            foreach (SafeTensorInfo info in tensors.Where(t => t.End > t.Begin).OrderBy(t => t.Begin))
+            {
+                if (previous != null && info.Begin < previous.End)
+                {
+                    throw new InvalidDataException($"{origin}: tensors '{previous.Name}' (bytes {previous.Begin}..{previous.End}) and '{info.Name}' (bytes {info.Begin}..{info.End}) overlap.");
+                }
+
+                previous = info;
+            }
+        }
+
+        /// <summary>Reads the tensor's bytes into <paramref name="destination"/> (exactly their length): from memory, or from the file at its offset.</summary>
+        private void ReadBytes(SafeTensorInfo info, Span<byte> destination)
+        {
+            if (_data != null)
+            {
+                new ReadOnlySpan<byte>(_data, checked((int)(_dataStart + info.Begin)), destination.Length).CopyTo(destination);
+                return;
+            }
+
+            using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+            if (stream.Length != _length)
+            {
+                throw new InvalidDataException($"{Path} changed since it was opened ({_length} bytes then, {stream.Length} now).");
+            }
+
+            stream.Seek(_dataStart + info.Begin, SeekOrigin.Begin);
+            var chunk = new byte[Math.Min(destination.Length, 1 << 20)];
+            for (int at = 0; at < destination.Length;)
+            {
+                int read = stream.Read(chunk, 0, Math.Min(chunk.Length, destination.Length - at));
+                if (read == 0)
+                {
+                    throw new InvalidDataException($"{Path} ends inside tensor '{info.Name}'.");
+                }
+
+                chunk.AsSpan(0, read).CopyTo(destination.Slice(at));
+                at += read;
+            }
+        }
+
+        private static int ReadFully(Stream stream, byte[] buffer)
+        {
+            int total = 0;
+            while (total < buffer.Length)
+            {
+                int read = stream.Read(buffer, total, buffer.Length - total);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                total += read;
+            }
+
+            return total;
         }
 
         /// <summary>The array's values when every one is a whole number in [0, 2^53]; otherwise null.</summary>

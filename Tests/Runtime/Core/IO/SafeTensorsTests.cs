@@ -58,6 +58,93 @@ namespace LiveDiffusion.Tests.IO
             Assert.Contains("m.safetensors has no tensor named 'nope'", missing.Message);
         }
 
+        /// <summary>Raw safetensors bytes: the 8-byte length, <paramref name="header"/> as JSON, then <paramref name="dataBytes"/> bytes of data (value i = i).</summary>
+        private static byte[] Raw(string header, int dataBytes)
+        {
+            byte[] json = System.Text.Encoding.UTF8.GetBytes(header);
+            var bytes = new byte[8 + json.Length + dataBytes];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)json.Length);
+            json.CopyTo(bytes, 8);
+            for (int i = 0; i < dataBytes; i++)
+            {
+                bytes[8 + json.Length + i] = (byte)i;
+            }
+
+            return bytes;
+        }
+
+        [Theory]
+        [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", "tensors 'a' (bytes 0..8) and 'b' (bytes 4..12) overlap")]
+        [InlineData("{\"a\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[0,16]}}", "has dtype 'F64'; supported: F32, F16, BF16, I64, I32")]
+        [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[-4],\"data_offsets\":[0,16]}}", "malformed shape or data_offsets")]
+        [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[16,0]}}", "malformed shape or data_offsets")]
+        [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,\"16\"]}}", "malformed shape or data_offsets")]
+        [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[8,24]}}", "is truncated: tensor 'a' ends at byte 24 of the data, which has 16")]
+        [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[4000000000,4000000000,4000000000],\"data_offsets\":[0,16]}}", "too many elements to address")]
+        [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[4]}}", "needs dtype (a string), shape and data_offsets (arrays)")]
+        [InlineData("{\"__metadata__\":[1]}", "__metadata__ is not a JSON object")]
+        [InlineData("[1]", "the safetensors header is not a JSON object")]
+        public void HostileHeadersAreRefusedBeforeAnyTensorIsRead(string header, string message)
+        {
+            var error = Assert.Throws<InvalidDataException>(() => SafeTensorsFile.Parse(Raw(header, 16), "h.safetensors"));
+            Assert.Contains(message, error.Message);
+        }
+
+        [Fact]
+        public void AnAbsurdHeaderLengthIsRefusedWithoutAllocatingIt()
+        {
+            string path = Path.Combine(Path.GetTempPath(), "ld-huge-header-" + Guid.NewGuid().ToString("N") + ".safetensors");
+            try
+            {
+                var bytes = new byte[16];
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes, ulong.MaxValue - 5);
+                File.WriteAllBytes(path, bytes);
+                var error = Assert.Throws<InvalidDataException>(() => SafeTensorsFile.Read(path));
+                Assert.Contains($"the header claims {ulong.MaxValue - 5} bytes", error.Message);
+                Assert.Contains($"at most {SafeTensorsFile.MaxHeaderBytes} accepted", error.Message);
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+
+        /// <summary>A tensor past the 2 GiB mark of a (sparse) file is read from its offset; nothing reads the whole file.</summary>
+        [Fact]
+        public void FilesOver2GiBAreReadByOffset()
+        {
+            string path = Path.Combine(Path.GetTempPath(), "ld-big-" + Guid.NewGuid().ToString("N") + ".safetensors");
+            const long Far = (1L << 31) + 4096;
+            try
+            {
+                byte[] head = Raw($"{{\"far\":{{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[{Far},{Far + 16}]}}}}", 0);
+                using (var stream = new FileStream(path, FileMode.CreateNew))
+                {
+                    stream.Write(head, 0, head.Length);
+                    stream.Seek(head.Length + Far, SeekOrigin.Begin);
+                    foreach (float v in new[] { 1.5f, -2f, 3.25f, 1e-3f })
+                    {
+                        stream.Write(BitConverter.GetBytes(v), 0, 4);
+                    }
+                }
+
+                SafeTensorsFile file = SafeTensorsFile.Read(path);
+                Assert.Equal(new[] { 1.5f, -2f, 3.25f, 1e-3f }, file.ReadFloat32("far"));
+
+                // A file that shrank after it was opened is named, not read past its end.
+                using (var stream = new FileStream(path, FileMode.Open))
+                {
+                    stream.SetLength(Far);
+                }
+
+                Assert.Contains("changed since it was opened", Assert.Throws<InvalidDataException>(() => file.ReadFloat32("far")).Message);
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+
         [SharedDataFact]
         public void ReadsTheBf16TaesdWeights()
         {
