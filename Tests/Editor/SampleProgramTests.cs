@@ -36,7 +36,7 @@ namespace LiveDiffusion.Editor.Tests
             {
                 (int code, string output) = RunSample("TrainYourOwn.dll", work, data.Folder, Path.Combine(work, "run"), "12");
                 Assert.True(code == 0, output);
-                Assert.Contains("8 images, 3 skipped, classes: checks, stripes", output);
+                Assert.Contains($"8 images, {Training.TinyDataset.BadFiles} skipped, classes: checks, stripes", output);
                 Assert.True(File.Exists(Path.Combine(work, "run", "generated.png")));
                 Assert.True(File.Exists(Path.Combine(work, "run", "model", "unet", "diffusion_pytorch_model.safetensors")));
             }

@@ -23,7 +23,7 @@ namespace LiveDiffusion.Cli.Commands
             ["batchSize"] = "--batch", ["learningRate"] = "--lr", ["warmupSteps"] = "--warmup", ["rotate90Classes"] = "--rotate90-classes",
             ["prediction"] = "--prediction", ["minSnrGamma"] = "--min-snr", ["minSnrFloor"] = "--min-snr-floor",
             ["checkpointEvery"] = "--checkpoint-every", ["keepCheckpoints"] = "--keep", ["sampleEvery"] = "--sample-every",
-            ["sampleCount"] = "--sample-count", ["sampleSteps"] = "--sample-steps",
+            ["sampleCount"] = "--sample-count", ["sampleSteps"] = "--sample-steps", ["maxPixels"] = "--max-pixels", ["allowFormats"] = "--allow-formats",
         };
 
         public static Command Create()
@@ -51,6 +51,8 @@ namespace LiveDiffusion.Cli.Commands
             var rotateClasses = new Option<string?>("--rotate90-classes") { Description = "Rotations and vertical flips for these classes only (comma-separated subfolder names, e.g. floor: top-down floors have no up, walls do). Implies --rotate90." };
             var alpha = new Option<string>("--alpha") { Description = "composite (over black, RGB model) or keep (RGBA model).", DefaultValueFactory = _ => Defaults.Alpha };
             var randomCrop = new Option<bool>("--random-crop") { Description = "Random instead of centre crops." };
+            var maxPixels = new Option<long>("--max-pixels") { Description = "Largest dataset image in pixels; larger ones are skipped before decoding.", DefaultValueFactory = _ => DatasetImageDecoder.DefaultMaxPixels };
+            var allowFormats = new Option<string?>("--allow-formats") { Description = $"Also decode these formats (comma-separated: {string.Join(", ", DatasetImageDecoder.OptInFormats)}); PNG, JPEG and BMP always are." };
             var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (0: all cores).", DefaultValueFactory = _ => 0 };
             var plain = new Option<bool>("--plain") { Description = "Plain log lines instead of a progress bar." };
 
@@ -60,7 +62,7 @@ namespace LiveDiffusion.Cli.Commands
             var command = new Command("train", "Train a diffusion model on a folder of images (DDPM recipe: AdamW, cosine LR, EMA, checkpoints, sample grids).")
             {
                 data, output, preset, config, size, padding, classes, steps, batch, lr, warmup, seed, prediction, minSnr, minSnrFloor,
-                checkpointEvery, keep, sampleEvery, resume, rotate, rotateClasses, alpha, randomCrop, threads, plain,
+                checkpointEvery, keep, sampleEvery, resume, rotate, rotateClasses, alpha, randomCrop, maxPixels, allowFormats, threads, plain,
             };
 
             command.SetAction(parse =>
@@ -76,6 +78,8 @@ namespace LiveDiffusion.Cli.Commands
                     Rotate90Classes = parse.GetValue(rotateClasses),
                     Alpha = parse.GetValue(alpha)!,
                     RandomCrop = parse.GetValue(randomCrop),
+                    MaxPixels = parse.GetValue(maxPixels),
+                    AllowFormats = parse.GetValue(allowFormats),
                     Steps = parse.GetValue(steps),
                     BatchSize = parse.GetValue(batch),
                     LearningRate = parse.GetValue(lr),

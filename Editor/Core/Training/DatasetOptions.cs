@@ -48,5 +48,11 @@ namespace LiveDiffusion.Editor.Training
 
         /// <summary>Channels of the samples: 4 when alpha is kept, else 3.</summary>
         public int Channels => Alpha == AlphaMode.Keep ? 4 : 3;
+
+        /// <summary>The most pixels one image may have; larger images are skipped before they are decoded.</summary>
+        public long MaxPixels { get; init; } = DatasetImageDecoder.DefaultMaxPixels;
+
+        /// <summary>Image formats decoded (see <see cref="DatasetImageDecoder"/>); others are skipped with the reason.</summary>
+        public IReadOnlyCollection<string> AllowedFormats { get; init; } = DatasetImageDecoder.DefaultFormats;
     }
 }

@@ -9,19 +9,17 @@ using LiveDiffusion.Imaging;
 namespace LiveDiffusion.Editor.Training
 {
     /// <summary>
-    /// A folder of images (PNG, JPEG, BMP, TGA, GIF, PSD, HDR through StbImageSharp; 8- or 16-bit, grey, RGB or RGBA),
-    /// decoded once and kept in memory at the training size (shorter side resized to <see cref="DatasetOptions.Size"/>),
-    /// so a batch costs a crop, flips and a copy. Files that cannot be decoded (corrupt, truncated, empty, not images)
-    /// are skipped and listed in <see cref="Skipped"/>; loading never fails because of one bad file.
+    /// A folder of images (PNG, JPEG and BMP by default, others when allowed: see <see cref="DatasetImageDecoder"/>;
+    /// grey, RGB or RGBA), decoded once and kept in memory at the training size (shorter side resized to
+    /// <see cref="DatasetOptions.Size"/>), so a batch costs a crop, flips and a copy. Files that are not used (other
+    /// formats, over the pixel budget or <see cref="MaxFileBytes"/>, corrupt, truncated, empty) are skipped and listed in
+    /// <see cref="Skipped"/> with a plain-text reason; loading never fails because of one bad file.
     /// With <see cref="DatasetOptions.ClassConditional"/>, each immediate subfolder is a class (sorted by name).
     /// </summary>
     public sealed class ImageFolderDataset
     {
-        /// <summary>File extensions read as images (lower case).</summary>
-        public static readonly IReadOnlyCollection<string> Extensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-        {
-            ".png", ".jpg", ".jpeg", ".bmp", ".tga", ".gif", ".psd", ".hdr",
-        };
+        /// <summary>The largest file read as an image; larger files are skipped unread.</summary>
+        public const long MaxFileBytes = 256L * 1024 * 1024;
 
         private readonly List<RgbImage> _images;
         private readonly List<int> _labels;
@@ -91,9 +89,9 @@ namespace LiveDiffusion.Editor.Training
                 foreach (string sub in Directory.GetDirectories(root).OrderBy(d => d, StringComparer.Ordinal))
                 {
                     string[] files = ImageFilesUnder(sub);
-                    if (files.Length == 0)
+                    if (!files.Any(f => DatasetImageDecoder.Extensions.Contains(Path.GetExtension(f))))
                     {
-                        continue;
+                        continue; // no images: not a class
                     }
 
                     foreach (string file in files)
@@ -137,9 +135,22 @@ namespace LiveDiffusion.Editor.Training
             foreach ((string path, int label) in sources)
             {
                 string relative = Path.GetRelativePath(root, path);
+                if (!DatasetImageDecoder.Extensions.Contains(Path.GetExtension(path)))
+                {
+                    skipped.Add(new SkippedFile(relative, $"not an image file ({Path.GetExtension(path)}); images here are {string.Join(", ", DatasetImageDecoder.Extensions.OrderBy(e => e))}"));
+                    continue;
+                }
+
                 byte[] bytes;
                 try
                 {
+                    long length = new FileInfo(path).Length;
+                    if (length > MaxFileBytes)
+                    {
+                        skipped.Add(new SkippedFile(relative, $"{length:N0} bytes, over the {MaxFileBytes:N0} an image file may have"));
+                        continue;
+                    }
+
                     bytes = File.ReadAllBytes(path);
                 }
                 catch (IOException e)
@@ -162,11 +173,11 @@ namespace LiveDiffusion.Editor.Training
                 RgbImage decoded;
                 try
                 {
-                    decoded = PngFile.Decode(bytes);
+                    decoded = DatasetImageDecoder.Decode(bytes, Path.GetExtension(path), options.AllowedFormats, options.MaxPixels);
                 }
-                catch (Exception e) when (e is not OutOfMemoryException)
+                catch (InvalidDataException e)
                 {
-                    skipped.Add(new SkippedFile(relative, "not a decodable image: " + e.Message));
+                    skipped.Add(new SkippedFile(relative, e.Message));
                     continue;
                 }
 
@@ -181,7 +192,7 @@ namespace LiveDiffusion.Editor.Training
             {
                 throw new InvalidDataException($"{root}: no usable images ({sources.Count} candidate files, {skipped.Count} skipped"
                     + (skipped.Count > 0 ? $"; first: {skipped[0].Path}: {skipped[0].Reason}" : string.Empty)
-                    + $"). Supported: {string.Join(", ", Extensions.OrderBy(e => e))}.");
+                    + $"). Formats read: {string.Join(", ", options.AllowedFormats)} (others with --allow-formats: {string.Join(", ", DatasetImageDecoder.OptInFormats)}).");
             }
 
             return new ImageFolderDataset(root, options, images, labels, used, classNames, skipped, Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant());
@@ -246,9 +257,9 @@ namespace LiveDiffusion.Editor.Training
             }
         }
 
+        /// <summary>Every file under <paramref name="folder"/> (the ones that are not images are listed as skipped).</summary>
         private static string[] ImageFilesUnder(string folder) =>
             Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-                .Where(f => Extensions.Contains(Path.GetExtension(f)))
                 .OrderBy(f => f, StringComparer.Ordinal)
                 .ToArray();
 

@@ -53,6 +53,17 @@ namespace LiveDiffusion.Editor.Training
         /// <summary>Random instead of centre crops.</summary>
         public bool RandomCrop { get; init; }
 
+        /// <summary>The most pixels a dataset image may have (larger ones are skipped unread); 64 to 2^30.</summary>
+        public long MaxPixels { get; init; } = DatasetImageDecoder.DefaultMaxPixels;
+
+        /// <summary>Comma-separated formats to decode besides PNG, JPEG and BMP (<see cref="DatasetImageDecoder.OptInFormats"/>); empty: none.</summary>
+        public string? AllowFormats { get; init; }
+
+        /// <summary><see cref="AllowFormats"/> as names (empty when none).</summary>
+        public string[] ExtraFormats => string.IsNullOrWhiteSpace(AllowFormats)
+            ? Array.Empty<string>()
+            : AllowFormats!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(f => f.ToLowerInvariant()).ToArray();
+
         /// <summary>Optimisation steps (1 to 10,000,000).</summary>
         public int Steps { get; init; } = Trainer.Steps;
 
@@ -136,6 +147,9 @@ namespace LiveDiffusion.Editor.Training
             Need(SampleEvery >= 0, "sampleEvery", $"Sample every {SampleEvery} steps: use 0 (no grids) or more.");
             Need(SampleCount >= 1 && SampleCount <= 64, "sampleCount", $"{SampleCount} images per grid: use 1 to 64.");
             Need(SampleSteps >= 1 && SampleSteps <= 1000, "sampleSteps", $"{SampleSteps} sampling steps: use 1 to 1000 (20-50 is usual).");
+            Need(MaxPixels >= 64 && MaxPixels <= (1L << 30), "maxPixels", $"{MaxPixels} pixels per image: use 64 to {1L << 30} (the default {DatasetImageDecoder.DefaultMaxPixels} is 4096x4096).");
+            string? unknown = ExtraFormats.FirstOrDefault(f => !DatasetImageDecoder.OptInFormats.Contains(f) && !DatasetImageDecoder.DefaultFormats.Contains(f));
+            Need(unknown == null, "allowFormats", $"Format '{unknown}': the formats that can be allowed are {string.Join(", ", DatasetImageDecoder.OptInFormats)} (PNG, JPEG and BMP always are).");
             return errors;
         }
 
@@ -153,6 +167,8 @@ namespace LiveDiffusion.Editor.Training
                 FlipVertical = rotate,
                 Rotate90 = rotate,
                 OrientationClasses = OrientationClasses,
+                MaxPixels = MaxPixels,
+                AllowedFormats = DatasetImageDecoder.DefaultFormats.Concat(ExtraFormats).Distinct().ToArray(),
             };
         }
 

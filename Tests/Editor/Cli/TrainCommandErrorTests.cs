@@ -39,6 +39,8 @@ namespace LiveDiffusion.Editor.Tests.Cli
         [InlineData("--warmup", "3", "--warmup: Warm-up 3 steps: use 0 up to the number of steps (2).")]
         [InlineData("--lr", "0", "--lr: Learning rate 0: use a value in (0, 0.1]")]
         [InlineData("--keep", "0", "--keep: Keep 0 checkpoints: use 1 or more.")]
+        [InlineData("--max-pixels", "10", "--max-pixels: 10 pixels per image: use 64 to 1073741824")]
+        [InlineData("--allow-formats", "tga,exr", "--allow-formats: Format 'exr': the formats that can be allowed are gif, webp, tga, psd, hdr")]
         public void ABadOptionValueIsOneLineNamingTheOptionAndItsValues(string option, string value, string expected)
         {
             (int code, string stderr) = Train(option, value);

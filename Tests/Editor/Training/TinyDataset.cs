@@ -43,13 +43,13 @@ namespace LiveDiffusion.Editor.Tests.Training
                 File.WriteAllText(Path.Combine(dir, "notes.png"), "this is text, not an image");
                 byte[] good = File.ReadAllBytes(Path.Combine(dir, "checks-0.png"));
                 File.WriteAllBytes(Path.Combine(dir, "truncated.png"), good.AsSpan(0, good.Length / 3).ToArray());
-                File.WriteAllText(Path.Combine(dir, "readme.txt"), "not an image extension: ignored, not counted");
+                File.WriteAllText(Path.Combine(dir, "readme.txt"), "not an image extension: listed as skipped, not decoded");
             }
         }
 
         public string Folder { get; }
 
-        public const int BadFiles = 3;
+        public const int BadFiles = 4;
 
         public void Dispose()
         {
