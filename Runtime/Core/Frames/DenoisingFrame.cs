@@ -99,8 +99,7 @@ namespace LiveDiffusion.Frames
         /// <summary>Sets the shape, growing the buffers when they are too small (the only allocation a frame ever makes).</summary>
         internal void SetShape(int batch, int channels, int height, int width)
         {
-            long length = (long)batch * channels * height * width;
-            if (batch < 0 || channels < 0 || height < 0 || width < 0 || length > int.MaxValue)
+            if (!TryElementCount(batch, channels, height, width, int.MaxValue, out long length))
             {
                 throw new ArgumentOutOfRangeException(nameof(batch), $"Frame shape [{batch}, {channels}, {height}, {width}] is negative or has more than {int.MaxValue} elements.");
             }
@@ -115,6 +114,34 @@ namespace LiveDiffusion.Frames
             Channels = channels;
             Height = height;
             Width = width;
+        }
+
+        /// <summary>
+        /// The element count of a shape when every dimension is 0 or more and the product is at most
+        /// <paramref name="max"/> (computed without overflow, so four large dimensions cannot wrap to a small product).
+        /// </summary>
+        internal static bool TryElementCount(int batch, int channels, int height, int width, long max, out long count)
+        {
+            count = 0;
+            if (batch < 0 || channels < 0 || height < 0 || width < 0)
+            {
+                return false;
+            }
+
+            if (batch == 0 || channels == 0 || height == 0 || width == 0)
+            {
+                return true;
+            }
+
+            // Each partial product is at most max (a long), so the next multiplication cannot overflow.
+            long product = batch;
+            if (product > max || (product *= channels) > max || (product *= height) > max || (product *= width) > max)
+            {
+                return false;
+            }
+
+            count = product;
+            return true;
         }
 
         /// <summary>Writable x_t storage for the current shape (channel and file readers fill it).</summary>

@@ -49,6 +49,9 @@ namespace LiveDiffusion.Frames
         /// <summary>The conventional file name of a run's frames.</summary>
         public const string FileName = "frames.ldframes";
 
+        /// <summary>The most elements a record's tensors may have (256 Mi: 1 GiB each as float32); larger shapes are refused unread.</summary>
+        public const long MaxElements = 1L << 28;
+
         private static readonly byte[] Magic = { (byte)'L', (byte)'D', (byte)'F', (byte)'R' };
 
         /// <summary>Bytes of the record of a frame of <paramref name="frame"/>'s shape.</summary>
@@ -147,10 +150,15 @@ namespace LiveDiffusion.Frames
             int c = BinaryPrimitives.ReadInt32LittleEndian(header.Slice(52));
             int h = BinaryPrimitives.ReadInt32LittleEndian(header.Slice(56));
             int w = BinaryPrimitives.ReadInt32LittleEndian(header.Slice(60));
-            long length = (long)n * c * h * w;
-            if (n < 0 || c < 0 || h < 0 || w < 0 || length > int.MaxValue / 2)
+            if (!DenoisingFrame.TryElementCount(n, c, h, w, MaxElements, out long length))
             {
-                throw new InvalidDataException($"Frame record{where} has an impossible shape [{n}, {c}, {h}, {w}].");
+                throw new InvalidDataException($"Frame record{where} has an impossible shape [{n}, {c}, {h}, {w}] (at most {MaxElements} elements).");
+            }
+
+            // Nothing is allocated for tensors the stream cannot hold (a damaged or hostile header).
+            if (stream.CanSeek && stream.Length - stream.Position < 2 * length * sizeof(float))
+            {
+                throw new InvalidDataException($"The frame stream ends inside the tensors of the record{where}: its shape [{n}, {c}, {h}, {w}] needs {2 * length * sizeof(float)} bytes, {stream.Length - stream.Position} are left.");
             }
 
             destination.SetShape(n, c, h, w);

@@ -79,5 +79,28 @@ namespace LiveDiffusion.Tests.Pipelines
             var e = Assert.Throws<InvalidDataException>(() => DenoisingFrameFormat.TryRead(new MemoryStream(bytes), new DenoisingFrame()));
             Assert.Contains("version 9", e.Message);
         }
-    }
+    
+        /// <summary>
+        /// Found by afl++ (Tests/Fuzz/regressions/frames): four large dimensions whose product wrapped around 64 bits to a
+        /// small number passed the size check, and the reader then failed with an ArgumentOutOfRangeException.
+        /// </summary>
+        [Theory]
+        [InlineData(1, 429457411, 855638079, 1288490303)]
+        [InlineData(1050253722, 1053609165, 1056964608, 1058642330)]
+        [InlineData(1, 1 << 14, 1 << 14, 2)]
+        [InlineData(-1, 3, 2, 2)]
+        public void TryRead_RefusesShapesWhoseSizeIsImpossibleWithoutAllocating(int n, int c, int h, int w)
+        {
+            using var stream = new MemoryStream();
+            DenoisingFrameFormat.Write(stream, Frame(0, 1, 3, 2, 2));
+            byte[] bytes = stream.ToArray();
+            foreach ((int at, int value) in new[] { (48, n), (52, c), (56, h), (60, w) })
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(at), value);
+            }
+
+            var e = Assert.Throws<InvalidDataException>(() => DenoisingFrameFormat.TryRead(new MemoryStream(bytes), new DenoisingFrame()));
+            Assert.Contains($"impossible shape [{n}, {c}, {h}, {w}]", e.Message);
+        }
+}
 }
