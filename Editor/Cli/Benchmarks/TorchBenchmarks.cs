@@ -36,7 +36,12 @@ namespace LiveDiffusion.Cli.Benchmarks
         }
 
         /// <summary>Peak resident set size of this process so far (VmHWM), in MiB; NaN where /proc is absent.</summary>
-        public static double PeakRssMiB()
+        public static double PeakRssMiB() => StatusMiB("VmHWM:");
+
+        /// <summary>The process's resident memory now, in MiB (NaN where /proc is absent).</summary>
+        public static double RssMiB() => StatusMiB("VmRSS:");
+
+        private static double StatusMiB(string key)
         {
             const string status = "/proc/self/status";
             if (!File.Exists(status))
@@ -44,7 +49,7 @@ namespace LiveDiffusion.Cli.Benchmarks
                 return double.NaN;
             }
 
-            string? line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            string? line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal));
             return line == null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
         }
 

@@ -31,6 +31,40 @@ namespace LiveDiffusion.Cli.Commands
             command.Subcommands.Add(CreateViewer());
             command.Subcommands.Add(CreateOnnx());
             command.Subcommands.Add(CreateUpload());
+            command.Subcommands.Add(CreateBatch());
+            return command;
+        }
+
+        private static Command CreateBatch()
+        {
+            var steps = new Option<int>("--steps") { Description = "Denoising steps per texture (fewer than a real run; the per-step cost is what batching changes).", DefaultValueFactory = _ => 10 };
+            var images = new Option<int>("--images") { Description = "Textures timed per batch size.", DefaultValueFactory = _ => 64 };
+            var large = new Option<int>("--large") { Description = "The large count compared with 16, at the recommended batch size.", DefaultValueFactory = _ => 800 };
+            var command = new Command("batch", "Per-texture time of the built-in model in batches of 8, 16, 32 and 64 per backend, and a large count against 16 at the recommended batch size (per-texture time and resident memory).")
+            {
+                steps, images, large,
+            };
+            command.SetAction(parse =>
+            {
+                int k = parse.GetValue(steps), n = parse.GetValue(images), big = parse.GetValue(large);
+                if (k < 1 || n < 1 || big < 16)
+                {
+                    Console.Error.WriteLine("error: --steps and --images must be at least 1 and --large at least 16.");
+                    return 2;
+                }
+
+                foreach (string backend in new[] { "torch", "onnx" })
+                {
+                    using TextureGenerator generator = ModelBackends.Open(null, backend, TextWriter.Null);
+                    BatchBenchmark.Run(generator, 8, 8, k); // warm-up
+                    Console.WriteLine($"{backend}: ms per texture ({k} steps) by batch size: " + string.Join(", ", new[] { 8, 16, 32, 64 }.Select(b => $"{b}: {BatchBenchmark.Run(generator, n, b, k).MsPerTexture:F1}")));
+                    (double small, double smallRss) = BatchBenchmark.Run(generator, 16, generator.RecommendedBatchSize, k);
+                    (double many, double manyRss) = BatchBenchmark.Run(generator, big, generator.RecommendedBatchSize, k);
+                    Console.WriteLine($"{backend}: batch {generator.RecommendedBatchSize}: --count 16 {small:F1} ms/texture, RSS {smallRss:F0} MiB; --count {big} {many:F1} ms/texture ({many / small:F2}x), largest RSS after a batch {manyRss:F0} MiB");
+                }
+
+                return 0;
+            });
             return command;
         }
 

@@ -160,10 +160,11 @@ namespace LiveDiffusion.Cli.Commands
             backend.AcceptOnlyFromAmong(ModelBackends.Names);
             var guidanceInterval = new Option<string?>("--guidance-interval") { Description = "Guide only at timesteps LOW..HIGH of the 0-999 training schedule (e.g. 0..400: the low-noise steps where detail is settled), the model alone elsewhere; 'all' for every step. Default: the model folder's interval with its autoguidance scale, else every step." };
             var autoguidance = new Option<float?>("--autoguidance") { Description = "Autoguidance scale for texture models with a guide UNet (guide_unet/, a smaller and shorter-trained model that the model is steered away from; the built-in model has one). Default: the folder's tuned scale, unless --guidance asks for classifier-free guidance instead. 1: off." };
+            var batch = new Option<int?>("--batch") { Description = "Texture models: textures per batch; each batch's PNGs are written as it finishes (default: the backend's measured best, see the README)." };
             var command = new Command("generate", "Generate tileable textures with the built-in or a trained model, or images with a Stable Diffusion ONNX folder (--prompt); PNGs carry their recipe in a text chunk; --live shows every step as it happens.")
             {
                 common.Model, common.Count, common.Output, common.Seed, className, common.Size, common.Steps, common.Scheduler, common.Guidance, autoguidance, guidanceInterval, backend,
-                common.RecipeFrom, common.Live, common.Headless, common.Hold, common.View,
+                batch, common.RecipeFrom, common.Live, common.Headless, common.Hold, common.View,
             };
             foreach (Option option in stableDiffusion.Options)
             {
@@ -199,6 +200,12 @@ namespace LiveDiffusion.Cli.Commands
                     return 2;
                 }
 
+                if (parse.GetValue(batch) is int b && (b < 1 || b > TextureGenerator.MaxRecipeBatch))
+                {
+                    Console.Error.WriteLine($"error: --batch must be 1 to {TextureGenerator.MaxRecipeBatch}.");
+                    return 2;
+                }
+
                 TextureGenerator generator;
                 try
                 {
@@ -215,13 +222,13 @@ namespace LiveDiffusion.Cli.Commands
                     string? recipePath = parse.GetValue(common.RecipeFrom);
                     return recipePath != null
                         ? Reproduce(generator, recipePath, outDir)
-                        : GenerateTextures(generator, parse, common, new TextureOptions(className, autoguidance, guidanceInterval, stableDiffusion.Tileable), n, outDir);
+                        : GenerateTextures(generator, parse, common, new TextureOptions(className, autoguidance, guidanceInterval, stableDiffusion.Tileable, batch), n, outDir);
                 }
             });
             return command;
         }
         /// <summary>The texture-only options, beside <see cref="CommonOptions"/>.</summary>
-        private sealed record TextureOptions(Option<string?> ClassName, Option<float?> Autoguidance, Option<string?> GuidanceInterval, Option<bool> Tileable);
+        private sealed record TextureOptions(Option<string?> ClassName, Option<float?> Autoguidance, Option<string?> GuidanceInterval, Option<bool> Tileable, Option<int?> Batch);
 
         /// <summary>Parse → request → call → print for textures: the request from the options, the generation, the files and the summary.</summary>
         private static int GenerateTextures(TextureGenerator generator, ParseResult parse, CommonOptions common, TextureOptions texture, int count, string outDir)
@@ -266,7 +273,9 @@ namespace LiveDiffusion.Cli.Commands
             List<(string File, RgbImage Image)> written;
             try
             {
-                written = Write(generator, all.ShareOver(classes, count), session == null ? null : session.Channel.Publish, session?.Token ?? cancellation.Token, outDir);
+                int batchSize = parse.GetValue(texture.Batch) ?? generator.RecommendedBatchSize;
+                TextureRequest[] batches = all.ShareOver(classes, count).SelectMany(r => r.InBatches(batchSize)).ToArray();
+                written = Write(generator, batches, session == null ? null : session.Channel.Publish, session?.Token ?? cancellation.Token, outDir);
             }
             catch (OperationCanceledException)
             {
@@ -317,6 +326,8 @@ namespace LiveDiffusion.Cli.Commands
         private static List<(string File, RgbImage Image)> Write(TextureGenerator generator, IEnumerable<TextureRequest> requests, Action<DenoisingStep>? onStep, CancellationToken token, string outDir)
         {
             var written = new List<(string, RgbImage)>();
+            int total = requests.Sum(r => r.Count), batch = 0, batches = requests.Count();
+            var clock = Stopwatch.StartNew();
             foreach (TextureRequest request in requests)
             {
                 GeneratedTextures result = generator.Generate(request, onStep, token);
@@ -324,6 +335,12 @@ namespace LiveDiffusion.Cli.Commands
                 for (int i = 0; i < result.Images.Count; i++)
                 {
                     written.Add((files[i], result.Images[i]));
+                }
+
+                if (batches > 2)
+                {
+                    // Long runs say how far they are, one line per batch (readable when redirected too).
+                    Console.WriteLine($"batch {++batch}/{batches}{(request.ClassName != null ? $" ({request.ClassName})" : string.Empty)}: {written.Count}/{total} textures written, {clock.Elapsed.TotalSeconds:F1} s");
                 }
             }
 

@@ -60,6 +60,19 @@ namespace LiveDiffusion.Pipelines
         /// </summary>
         public int RecommendedSteps => _folder.SamplingSteps ?? TextureRequest.DefaultSteps;
 
+        /// <summary>
+        /// Textures per batch for long runs on this generator's backend: where per-texture time stops falling on a CPU
+        /// while memory stays bounded (measured with <c>bench batch</c>, see the README); larger counts are split into
+        /// batches of this size (<see cref="TextureRequest.InBatches"/>).
+        /// </summary>
+        public int RecommendedBatchSize => _denoiser.Info.Name.StartsWith("onnx", StringComparison.Ordinal) ? OnnxBatchSize : TorchBatchSize;
+
+        /// <summary>The batch size <see cref="RecommendedBatchSize"/> gives on ONNX Runtime.</summary>
+        public const int OnnxBatchSize = 16;
+
+        /// <summary>The batch size <see cref="RecommendedBatchSize"/> gives on TorchSharp.</summary>
+        public const int TorchBatchSize = 16;
+
         /// <summary>Class names of a class-conditional model (empty otherwise).</summary>
         public IReadOnlyList<string> ClassNames => _folder.UNet.ClassNames;
 

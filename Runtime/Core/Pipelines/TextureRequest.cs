@@ -93,6 +93,28 @@ namespace LiveDiffusion.Pipelines
             return requests;
         }
 
+        /// <summary>
+        /// This request as consecutive batches of at most <paramref name="batchSize"/> textures: batch k starts at
+        /// Seed + k * batchSize, so texture i keeps seed Seed + i whatever the batch size (each recipe records its
+        /// batch, so every texture reproduces exactly).
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is below 1.</exception>
+        public IReadOnlyList<TextureRequest> InBatches(int batchSize)
+        {
+            if (batchSize < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(batchSize), $"Batch size {batchSize}: use 1 or more.");
+            }
+
+            var batches = new List<TextureRequest>((Count + batchSize - 1) / batchSize);
+            for (int start = 0; start < Count; start += batchSize)
+            {
+                batches.Add(With(ClassName, Math.Min(batchSize, Count - start), Seed + (ulong)start));
+            }
+
+            return batches;
+        }
+
         private TextureRequest With(string? className, int count, ulong seed) => new TextureRequest
         {
             Count = count,

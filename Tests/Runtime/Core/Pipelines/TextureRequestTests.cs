@@ -26,6 +26,18 @@ namespace LiveDiffusion.Tests.Pipelines
         }
 
         [Fact]
+        public void ALargeRequestSplitsIntoBatchesThatKeepEveryTexturesSeed()
+        {
+            TextureRequest wall = All.ShareOver(new[] { "wall" }, 37)[0];
+            var batches = wall.InBatches(16);
+            Assert.Equal(new[] { (16, 7UL), (16, 23UL), (5, 39UL) }, batches.Select(b => (b.Count, b.Seed)).ToArray());
+            Assert.All(batches, b => Assert.Equal(("wall", 12, "ddim", 1.7f, 48), (b.ClassName!, b.Steps, b.Scheduler, b.AutoguidanceScale, b.Size)));
+            Assert.Equal(Enumerable.Range(0, 37).Select(i => 7UL + (ulong)i), batches.SelectMany(b => Enumerable.Range(0, b.Count).Select(i => b.Seed + (ulong)i)));
+            Assert.Single(wall.InBatches(37));
+            Assert.Throws<ArgumentOutOfRangeException>(() => wall.InBatches(0));
+        }
+
+        [Fact]
         public void NothingToShareIsRefused()
         {
             Assert.Throws<ArgumentException>(() => All.ShareOver(new[] { "floor" }, 0));
