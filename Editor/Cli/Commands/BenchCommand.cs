@@ -32,6 +32,39 @@ namespace LiveDiffusion.Cli.Commands
             command.Subcommands.Add(CreateOnnx());
             command.Subcommands.Add(CreateUpload());
             command.Subcommands.Add(CreateBatch());
+            command.Subcommands.Add(CreateSoak());
+            return command;
+        }
+
+        private static Command CreateSoak()
+        {
+            var generations = new Option<int>("--generations") { Description = "Generations per backend (4 textures each).", DefaultValueFactory = _ => 200 };
+            var steps = new Option<int>("--steps") { Description = "Denoising steps per generation.", DefaultValueFactory = _ => 10 };
+            var opens = new Option<int>("--opens") { Description = "Times the ONNX model is opened, used once and disposed.", DefaultValueFactory = _ => 50 };
+            var command = new Command("soak", "A long editor session: resident memory over many generations in one process (TorchSharp and ONNX Runtime), and over opening and disposing an ONNX model many times.")
+            {
+                generations, steps, opens,
+            };
+            command.SetAction(parse =>
+            {
+                int g = parse.GetValue(generations), k = parse.GetValue(steps), o = parse.GetValue(opens);
+                if (g < 40 || k < 1 || o < 1)
+                {
+                    Console.Error.WriteLine("error: --generations must be at least 40, --steps and --opens at least 1.");
+                    return 2;
+                }
+
+                foreach (string backend in new[] { "torch", "onnx" })
+                {
+                    using TextureGenerator generator = ModelBackends.Open(null, backend, TextWriter.Null);
+                    SoakBenchmark.Soak soak = SoakBenchmark.Generate(generator, g, 20, k);
+                    Console.WriteLine($"{backend}: {g} generations: RSS after 20 {soak.AfterWarmUp:F0} MiB, at the end {soak.AtEnd:F0} MiB ({(soak.AtEnd / soak.AfterWarmUp) - 1:+0.0%;-0.0%}), largest sample {soak.Largest:F0} MiB ({(soak.Largest / soak.AfterWarmUp) - 1:+0.0%;-0.0%})");
+                }
+
+                (double before, double whileOpen, double after) = SoakBenchmark.OpenAndDispose(o);
+                Console.WriteLine($"onnx: opened, used and disposed {o} times: RSS before {before:F0} MiB, largest while open {whileOpen:F0} MiB, after the last dispose {after:F0} MiB ({(after / before) - 1:+0.0%;-0.0%} against before)");
+                return 0;
+            });
             return command;
         }
 

@@ -160,11 +160,12 @@ namespace LiveDiffusion.Cli.Commands
             backend.AcceptOnlyFromAmong(ModelBackends.Names);
             var guidanceInterval = new Option<string?>("--guidance-interval") { Description = "Guide only at timesteps LOW..HIGH of the 0-999 training schedule (e.g. 0..400: the low-noise steps where detail is settled), the model alone elsewhere; 'all' for every step. Default: the model folder's interval with its autoguidance scale, else every step." };
             var autoguidance = new Option<float?>("--autoguidance") { Description = "Autoguidance scale for texture models with a guide UNet (guide_unet/, a smaller and shorter-trained model that the model is steered away from; the built-in model has one). Default: the folder's tuned scale, unless --guidance asks for classifier-free guidance instead. 1: off." };
+            var json = new Option<bool>("--json") { Description = "Texture models: when done, print one JSON object on stdout (files with class, seed and recipe; count; seconds); everything else goes to stderr." };
             var batch = new Option<int?>("--batch") { Description = "Texture models: textures per batch; each batch's PNGs are written as it finishes (default: the backend's measured best, see the README)." };
             var command = new Command("generate", "Generate tileable textures with the built-in or a trained model, or images with a Stable Diffusion ONNX folder (--prompt); PNGs carry their recipe in a text chunk; --live shows every step as it happens.")
             {
                 common.Model, common.Count, common.Output, common.Seed, className, common.Size, common.Steps, common.Scheduler, common.Guidance, autoguidance, guidanceInterval, backend,
-                batch, common.RecipeFrom, common.Live, common.Headless, common.Hold, common.View,
+                batch, json, common.RecipeFrom, common.Live, common.Headless, common.Hold, common.View,
             };
             foreach (Option option in stableDiffusion.Options)
             {
@@ -180,6 +181,12 @@ namespace LiveDiffusion.Cli.Commands
                     if (parse.GetResult(autoguidance) is { Implicit: false })
                     {
                         Console.Error.WriteLine("error: --autoguidance is for texture models with a guide UNet; Stable Diffusion folders take --guidance.");
+                        return 2;
+                    }
+
+                    if (parse.GetValue(json))
+                    {
+                        Console.Error.WriteLine("error: --json is for texture models; Stable Diffusion folders print their files and recipes as lines.");
                         return 2;
                     }
 
@@ -206,32 +213,74 @@ namespace LiveDiffusion.Cli.Commands
                     return 2;
                 }
 
-                TextureGenerator generator;
-                try
+                // With --json, stdout carries only the JSON object: every other line goes to stderr.
+                TextWriter stdout = Console.Out;
+                if (parse.GetValue(json))
                 {
-                    generator = ModelBackends.Open(modelPath, parse.GetValue(backend)!, Console.Out);
-                }
-                catch (Exception e) when (e is ModelConfigException || e is DirectoryNotFoundException)
-                {
-                    Console.Error.WriteLine("error: " + e.Message);
-                    return 2;
+                    Console.SetOut(Console.Error);
                 }
 
-                using (generator)
+                try
                 {
-                    string? recipePath = parse.GetValue(common.RecipeFrom);
-                    return recipePath != null
-                        ? Reproduce(generator, recipePath, outDir)
-                        : GenerateTextures(generator, parse, common, new TextureOptions(className, autoguidance, guidanceInterval, stableDiffusion.Tileable, batch), n, outDir);
+                    return OpenAndGenerate(parse, common, new TextureOptions(className, autoguidance, guidanceInterval, stableDiffusion.Tileable, batch), modelPath, parse.GetValue(backend)!, n, outDir, parse.GetValue(json) ? stdout : null);
+                }
+                finally
+                {
+                    Console.SetOut(stdout);
                 }
             });
             return command;
         }
+
+        /// <summary>Opens the texture model on its backend and generates (or reproduces a recipe); <paramref name="json"/>, when given, receives the JSON summary.</summary>
+        private static int OpenAndGenerate(ParseResult parse, CommonOptions common, TextureOptions texture, string? modelPath, string backend, int n, string outDir, TextWriter? json)
+        {
+            TextureGenerator generator;
+            try
+            {
+                generator = ModelBackends.Open(modelPath, backend, Console.Out);
+            }
+            catch (Exception e) when (e is ModelConfigException || e is DirectoryNotFoundException)
+            {
+                Console.Error.WriteLine("error: " + e.Message);
+                return 2;
+            }
+
+            using (generator)
+            {
+                string? recipePath = parse.GetValue(common.RecipeFrom);
+                return recipePath != null
+                    ? Reproduce(generator, recipePath, outDir)
+                    : GenerateTextures(generator, parse, common, texture, n, outDir, json);
+            }
+        }
+
+        /// <summary>One texture written: its file, pixels, class, seed and recipe.</summary>
+        private sealed record WrittenTexture(string File, RgbImage Image, string? ClassName, ulong Seed, string Recipe);
+
+        /// <summary>The <c>--json</c> summary: one line, <c>{"count":N,"seconds":S,"files":[{"path","class","seed","recipe"}...]}</c>.</summary>
+        private static string Summary(IReadOnlyList<WrittenTexture> written, TimeSpan elapsed)
+        {
+            var files = new System.Text.Json.Nodes.JsonArray();
+            foreach (WrittenTexture texture in written)
+            {
+                files.Add(new System.Text.Json.Nodes.JsonObject
+                {
+                    ["path"] = texture.File,
+                    ["class"] = texture.ClassName,
+                    ["seed"] = texture.Seed,
+                    ["recipe"] = texture.Recipe,
+                });
+            }
+
+            return new System.Text.Json.Nodes.JsonObject { ["count"] = written.Count, ["seconds"] = Math.Round(elapsed.TotalSeconds, 2), ["files"] = files }.ToJsonString();
+        }
+
         /// <summary>The texture-only options, beside <see cref="CommonOptions"/>.</summary>
         private sealed record TextureOptions(Option<string?> ClassName, Option<float?> Autoguidance, Option<string?> GuidanceInterval, Option<bool> Tileable, Option<int?> Batch);
 
         /// <summary>Parse → request → call → print for textures: the request from the options, the generation, the files and the summary.</summary>
-        private static int GenerateTextures(TextureGenerator generator, ParseResult parse, CommonOptions common, TextureOptions texture, int count, string outDir)
+        private static int GenerateTextures(TextureGenerator generator, ParseResult parse, CommonOptions common, TextureOptions texture, int count, string outDir, TextWriter? json)
         {
             using var cancellation = new CancellationTokenSource();
             Console.CancelKeyPress += (_, e) =>
@@ -270,7 +319,7 @@ namespace LiveDiffusion.Cli.Commands
 
             using LiveSession? live = session;
             var clock = Stopwatch.StartNew();
-            List<(string File, RgbImage Image)> written;
+            List<WrittenTexture> written;
             try
             {
                 int batchSize = parse.GetValue(texture.Batch) ?? generator.RecommendedBatchSize;
@@ -286,6 +335,7 @@ namespace LiveDiffusion.Cli.Commands
             session?.FinishAndReport(Console.Out);
             WriteOverviews(outDir, written.Select(w => w.Image).ToArray(), tiledPreview: true);
             Console.WriteLine($"wrote {written.Count} textures to {outDir} in {clock.Elapsed.TotalSeconds:F1} s");
+            json?.WriteLine(Summary(written, clock.Elapsed));
             return 0;
         }
 
@@ -323,9 +373,9 @@ namespace LiveDiffusion.Cli.Commands
         }
 
         /// <summary>Generates every request and writes each texture as <c>class-seed.png</c> with its recipe.</summary>
-        private static List<(string File, RgbImage Image)> Write(TextureGenerator generator, IEnumerable<TextureRequest> requests, Action<DenoisingStep>? onStep, CancellationToken token, string outDir)
+        private static List<WrittenTexture> Write(TextureGenerator generator, IEnumerable<TextureRequest> requests, Action<DenoisingStep>? onStep, CancellationToken token, string outDir)
         {
-            var written = new List<(string, RgbImage)>();
+            var written = new List<WrittenTexture>();
             int total = requests.Sum(r => r.Count), batch = 0, batches = requests.Count();
             var clock = Stopwatch.StartNew();
             foreach (TextureRequest request in requests)
@@ -334,7 +384,7 @@ namespace LiveDiffusion.Cli.Commands
                 IReadOnlyList<string> files = TextureFiles.Save(result, request, outDir);
                 for (int i = 0; i < result.Images.Count; i++)
                 {
-                    written.Add((files[i], result.Images[i]));
+                    written.Add(new WrittenTexture(files[i], result.Images[i], request.ClassName, request.Seed + (ulong)i, result.Recipes[i]));
                 }
 
                 if (batches > 2)
