@@ -16,17 +16,7 @@ namespace LiveDiffusion.Cli.Benchmarks
         public static (double MsPerTexture, double MaxRssMiB) Run(TextureGenerator generator, int total, int batch, int steps)
         {
             // The model's own guidance (the built-in model: autoguidance over part of the run), with fewer steps.
-            TextureRequest recommended = generator.RecommendedRequest(total, 1, generator.ClassNames.FirstOrDefault());
-            var request = new TextureRequest
-            {
-                Count = total,
-                Seed = 1,
-                ClassName = recommended.ClassName,
-                Steps = steps,
-                GuidanceScale = recommended.GuidanceScale,
-                AutoguidanceScale = recommended.AutoguidanceScale,
-                GuidanceInterval = recommended.GuidanceInterval,
-            };
+            TextureRequest request = generator.RecommendedRequest(total, 1, generator.ClassNames.FirstOrDefault(), steps);
             double maxRss = 0;
             var clock = Stopwatch.StartNew();
             foreach (TextureRequest part in request.InBatches(batch))

@@ -21,17 +21,8 @@ namespace LiveDiffusion.Cli.Benchmarks
             double afterWarmUp = 0, largest = 0;
             for (int g = 0; g < generations; g++)
             {
-                TextureRequest recommended = generator.RecommendedRequest(4, (ulong)g, generator.ClassNames.Count > 0 ? generator.ClassNames[g % generator.ClassNames.Count] : null);
-                generator.Generate(new TextureRequest
-                {
-                    Count = 4,
-                    Seed = recommended.Seed,
-                    ClassName = recommended.ClassName,
-                    Steps = steps,
-                    AutoguidanceScale = recommended.AutoguidanceScale,
-                    GuidanceInterval = recommended.GuidanceInterval,
-                    GuidanceScale = recommended.GuidanceScale,
-                });
+                string? className = generator.ClassNames.Count > 0 ? generator.ClassNames[g % generator.ClassNames.Count] : null;
+                generator.Generate(generator.RecommendedRequest(4, (ulong)g, className, steps));
                 if (g == warmUp - 1)
                 {
                     afterWarmUp = Resident();

@@ -373,10 +373,10 @@ namespace LiveDiffusion.Cli.Commands
         }
 
         /// <summary>Generates every request and writes each texture as <c>class-seed.png</c> with its recipe.</summary>
-        private static List<WrittenTexture> Write(TextureGenerator generator, IEnumerable<TextureRequest> requests, Action<DenoisingStep>? onStep, CancellationToken token, string outDir)
+        private static List<WrittenTexture> Write(TextureGenerator generator, IReadOnlyList<TextureRequest> requests, Action<DenoisingStep>? onStep, CancellationToken token, string outDir)
         {
             var written = new List<WrittenTexture>();
-            int total = requests.Sum(r => r.Count), batch = 0, batches = requests.Count();
+            int total = requests.Sum(r => r.Count), batch = 0, batches = requests.Count;
             var clock = Stopwatch.StartNew();
             foreach (TextureRequest request in requests)
             {

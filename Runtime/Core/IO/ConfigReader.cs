@@ -114,7 +114,7 @@ namespace LiveDiffusion.IO
                 var result = new int[array.Count];
                 for (int i = 0; i < array.Count; i++)
                 {
-                    if (!(array[i] is JsonValue v && TryNumber(v, out double d) && d == Math.Floor(d) && d > 0 && d <= int.MaxValue))
+                    if (!(array[i] is JsonValue v && v.TryGetNumber(out double d) && d == Math.Floor(d) && d > 0 && d <= int.MaxValue))
                     {
                         throw Invalid(key, node, "an array of positive integers");
                     }
@@ -139,7 +139,7 @@ namespace LiveDiffusion.IO
                 return fallback;
             }
 
-            if (node is JsonValue value && TryNumber(value, out double d) && d == Math.Floor(d) && Math.Abs(d) <= int.MaxValue)
+            if (node is JsonValue value && value.TryGetNumber(out double d) && d == Math.Floor(d) && Math.Abs(d) <= int.MaxValue)
             {
                 return (int)d;
             }
@@ -157,7 +157,7 @@ namespace LiveDiffusion.IO
 
             if (node is JsonValue value)
             {
-                if (TryNumber(value, out double d))
+                if (value.TryGetNumber(out double d))
                 {
                     return d;
                 }
@@ -248,7 +248,7 @@ namespace LiveDiffusion.IO
                 var result = new double[array.Count];
                 for (int i = 0; i < array.Count; i++)
                 {
-                    if (!(array[i] is JsonValue v) || !TryNumber(v, out double d))
+                    if (!(array[i] is JsonValue v) || !v.TryGetNumber(out double d))
                     {
                         throw Invalid(key, node, "an array of numbers (element " + i + " is not a number)");
                     }
@@ -292,8 +292,6 @@ namespace LiveDiffusion.IO
 
             return extra;
         }
-
-        private static bool TryNumber(JsonValue value, out double result) => value.TryGetNumber(out result);
 
         private JsonNode? Take(string key)
         {

@@ -105,18 +105,7 @@ namespace LiveDiffusion.Live
                 throw new ArgumentException(string.Join(" ", problems));
             }
 
-            TextureRequest recommended = generator.RecommendedRequest(Count, (ulong)Seed, ClassName.Length == 0 ? null : ClassName);
-            return new TextureRequest
-            {
-                Count = recommended.Count,
-                Seed = recommended.Seed,
-                ClassName = recommended.ClassName,
-                Steps = Steps,
-                Scheduler = Scheduler,
-                GuidanceScale = recommended.GuidanceScale,
-                AutoguidanceScale = recommended.AutoguidanceScale,
-                GuidanceInterval = recommended.GuidanceInterval,
-            };
+            return generator.RecommendedRequest(Count, (ulong)Seed, ClassName.Length == 0 ? null : ClassName, Steps, Scheduler);
         }
 
         private static bool Contains(IReadOnlyList<string> names, string name)

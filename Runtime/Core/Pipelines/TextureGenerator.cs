@@ -78,11 +78,12 @@ namespace LiveDiffusion.Pipelines
 
         /// <summary>
         /// The request the model folder recommends for <paramref name="count"/> textures of <paramref name="className"/>
-        /// (null: unconditional) from <paramref name="seed"/>: its sampling steps and its guidance (what
-        /// <see cref="GuidanceChoice"/> decides when nothing is asked), the default scheduler and size. A host without
-        /// options of its own (an engine's "Generate" button) uses it as it is.
+        /// (null: unconditional) from <paramref name="seed"/>: its guidance (what <see cref="GuidanceChoice"/> decides
+        /// when nothing is asked), its sampling steps unless <paramref name="steps"/> is given, the default scheduler
+        /// unless <paramref name="scheduler"/> is given, and the default size. A host without options of its own (an
+        /// engine's "Generate" button) uses it as it is.
         /// </summary>
-        public TextureRequest RecommendedRequest(int count, ulong seed, string? className = null)
+        public TextureRequest RecommendedRequest(int count, ulong seed, string? className = null, int? steps = null, string? scheduler = null)
         {
             GuidanceChoice guidance = GuidanceChoice.Resolve(null, null, null, this, TextureRequest.DefaultGuidanceScale);
             return new TextureRequest
@@ -90,7 +91,8 @@ namespace LiveDiffusion.Pipelines
                 Count = count,
                 Seed = seed,
                 ClassName = className,
-                Steps = RecommendedSteps,
+                Steps = steps ?? RecommendedSteps,
+                Scheduler = scheduler ?? TextureRequest.DefaultScheduler,
                 GuidanceScale = guidance.ClassifierFreeScale,
                 AutoguidanceScale = guidance.AutoguidanceScale,
                 GuidanceInterval = guidance.Interval,

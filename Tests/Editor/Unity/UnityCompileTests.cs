@@ -98,10 +98,10 @@ namespace LiveDiffusion.Editor.Tests.Unity
         }
 
         /// <summary>
-        /// The versions the product builds with, from Directory.Packages.props, so the stand-in never drifts; System.Memory
-        /// (not a product dependency) at the version ONNX Runtime's .NET Standard 2.0 build asks for.
+        /// The versions the product builds with, from Directory.Packages.props, so the stand-in never drifts (System.Memory:
+        /// the version the runtime's own net48 build uses).
         /// </summary>
-        private static string VersionOf(string package) => package == "System.Memory" ? "4.5.5" :
+        private static string VersionOf(string package) =>
             XDocument.Load(Path.Combine(SharedData.RepositoryRoot, "Directory.Packages.props")).Descendants("PackageVersion")
                 .Single(e => (string?)e.Attribute("Include") == package).Attribute("Version")!.Value;
 
