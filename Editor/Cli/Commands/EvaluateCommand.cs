@@ -99,7 +99,7 @@ namespace LiveDiffusion.Cli.Commands
                 }
                 catch (Exception e) when (e is ModelConfigException || e is SchedulerConfigException || e is DirectoryNotFoundException || e is InvalidDataException || e is FileNotFoundException || e is ArgumentException)
                 {
-                    Console.Error.WriteLine("error: " + e.Message);
+                    Console.Error.WriteLine("error: " + ErrorText.OneLine(e));
                     return 2;
                 }
             });
@@ -108,9 +108,16 @@ namespace LiveDiffusion.Cli.Commands
 
         private static int Run(ModelEvaluation request)
         {
-            if (request.Count < 2 || request.Steps < 1 || request.Batch < 1)
+            string[] problems = new[]
             {
-                Console.Error.WriteLine($"error: --count must be at least 2 (got {request.Count}), --steps and --batch at least 1 (got {request.Steps?.ToString(CultureInfo.InvariantCulture) ?? "the folder's"}, {request.Batch}).");
+                request.Count < 2 ? $"--count {request.Count}: use 2 or more (distances need at least two images)." : null,
+                request.Steps < 1 || request.Steps > TextureRequest.MaxSteps ? $"--steps {request.Steps}: use 1 to {TextureRequest.MaxSteps}." : null,
+                request.Batch < 1 ? $"--batch {request.Batch}: use 1 or more images per model call." : null,
+                request.Threads < 0 ? $"--threads {request.Threads}: use 0 (all cores) or more." : null,
+            }.OfType<string>().ToArray();
+            if (problems.Length > 0)
+            {
+                Array.ForEach(problems, p => Console.Error.WriteLine("error: " + p));
                 return 2;
             }
 

@@ -37,58 +37,90 @@ namespace LiveDiffusion.Cli.Commands
                     }
 
                     string root = target != null ? Path.GetFullPath(target) : folder.Path;
+                    if (File.Exists(root))
+                    {
+                        Console.Error.WriteLine($"error: --out {root} is a file; pass a folder (it is created when missing).");
+                        return 2;
+                    }
+
+                    // Every part is built (and every input read) before anything is written: bad input leaves no half export.
+                    List<Part> parts = Build(folder, root, parse.GetValue(taesd));
                     if (target != null)
                     {
                         CopyConfigs(folder, root);
                     }
 
-                    var clock = Stopwatch.StartNew();
-                    OnnxGraphBuilder graph = UNet2DOnnxExporter.Build(folder);
-                    string unetPath = Path.Combine(root, "unet", UNet2DOnnxExporter.FileName);
-                    graph.Save(unetPath);
-                    Report(unetPath, graph, clock);
-                    if (folder.GuideUNet != null)
+                    foreach (Part part in parts)
                     {
-                        clock.Restart();
-                        OnnxGraphBuilder guide = UNet2DOnnxExporter.BuildGuide(folder);
-                        string guidePath = Path.Combine(root, ModelFolder.GuideComponent, UNet2DOnnxExporter.FileName);
-                        guide.Save(guidePath);
-                        Report(guidePath, guide, clock);
-                    }
-
-                    string? taesdFolder = parse.GetValue(taesd);
-                    if (taesdFolder != null)
-                    {
-                        foreach ((string file, string name, Func<SafeTensorsFile, OnnxGraphBuilder> build) in new (string, string, Func<SafeTensorsFile, OnnxGraphBuilder>)[]
-                        {
-                            (TaesdEncoder.WeightsFileName, "taesd_encoder", TaesdOnnxExporter.BuildEncoder),
-                            (TaesdDecoder.WeightsFileName, "taesd_decoder", TaesdOnnxExporter.BuildDecoder),
-                        })
-                        {
-                            clock.Restart();
-                            OnnxGraphBuilder part = build(SafeTensorsFile.Read(Path.Combine(taesdFolder, file)));
-                            string path = Path.Combine(root, name, "model.onnx");
-                            part.Save(path);
-                            Report(path, part, clock);
-                        }
+                        Save(part);
                     }
 
                     return 0;
                 }
-                catch (Exception e) when (e is ModelConfigException || e is IOException || e is InvalidDataException || e is UnauthorizedAccessException)
+                catch (Exception e) when (e is ModelConfigException || e is FileNotFoundException || e is DirectoryNotFoundException || e is InvalidDataException)
                 {
-                    Console.Error.WriteLine("error: " + e.Message);
+                    Console.Error.WriteLine("error: " + ErrorText.OneLine(e));
                     return 2;
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine($"error: writing the export failed: {e.Message}");
+                    return 1;
                 }
             });
             return command;
         }
 
-        private static void Report(string path, OnnxGraphBuilder graph, Stopwatch clock)
+        /// <summary>One ONNX file to write: where, its graph, and how long building it took.</summary>
+        private sealed record Part(string Path, OnnxGraphBuilder Graph, long BuildMs);
+
+        /// <summary>Builds the UNet's, the guide's and (with <paramref name="taesdFolder"/>) TAESD's graphs in memory.</summary>
+        /// <exception cref="FileNotFoundException">A TAESD weights file is missing from <paramref name="taesdFolder"/>.</exception>
+        private static List<Part> Build(ModelFolder folder, string root, string? taesdFolder)
         {
-            long exportMs = clock.ElapsedMilliseconds;
-            using OnnxModel check = OnnxModel.Load(path);
-            Console.WriteLine($"{path}: {graph.NodeCount} nodes, {graph.WeightCount:N0} weights, opset {graph.Opset}, {new FileInfo(path).Length / 1048576.0:F1} MiB, exported in {exportMs} ms; ONNX Runtime loads it ({string.Join(", ", check.Inputs)} → {string.Join(", ", check.Outputs)})");
+            var parts = new List<Part>();
+            void Add(string path, Func<OnnxGraphBuilder> build)
+            {
+                var clock = Stopwatch.StartNew();
+                OnnxGraphBuilder graph = build();
+                parts.Add(new Part(path, graph, clock.ElapsedMilliseconds));
+            }
+
+            Add(Path.Combine(root, "unet", UNet2DOnnxExporter.FileName), () => UNet2DOnnxExporter.Build(folder));
+            if (folder.GuideUNet != null)
+            {
+                Add(Path.Combine(root, ModelFolder.GuideComponent, UNet2DOnnxExporter.FileName), () => UNet2DOnnxExporter.BuildGuide(folder));
+            }
+
+            if (taesdFolder != null)
+            {
+                foreach ((string file, string name, Func<SafeTensorsFile, OnnxGraphBuilder> build) in new (string, string, Func<SafeTensorsFile, OnnxGraphBuilder>)[]
+                {
+                    (TaesdEncoder.WeightsFileName, "taesd_encoder", TaesdOnnxExporter.BuildEncoder),
+                    (TaesdDecoder.WeightsFileName, "taesd_decoder", TaesdOnnxExporter.BuildDecoder),
+                })
+                {
+                    string weights = Path.Combine(taesdFolder, file);
+                    if (!File.Exists(weights))
+                    {
+                        throw new FileNotFoundException($"--taesd {Path.GetFullPath(taesdFolder)}: {file} is not there. Pass the folder that holds TAESD's taesd_encoder.safetensors and taesd_decoder.safetensors (e.g. shared/data/taesd).", weights);
+                    }
+
+                    Add(Path.Combine(root, name, "model.onnx"), () => build(SafeTensorsFile.Read(weights)));
+                }
+            }
+
+            return parts;
+        }
+
+        /// <summary>Writes <paramref name="part"/>, then loads it in ONNX Runtime and reports it.</summary>
+        private static void Save(Part part)
+        {
+            var clock = Stopwatch.StartNew();
+            part.Graph.Save(part.Path);
+            long exportMs = part.BuildMs + clock.ElapsedMilliseconds;
+            using OnnxModel check = OnnxModel.Load(part.Path);
+            Console.WriteLine($"{part.Path}: {part.Graph.NodeCount} nodes, {part.Graph.WeightCount:N0} weights, opset {part.Graph.Opset}, {new FileInfo(part.Path).Length / 1048576.0:F1} MiB, exported in {exportMs} ms; ONNX Runtime loads it ({string.Join(", ", check.Inputs)} → {string.Join(", ", check.Outputs)})");
         }
 
         private static void CopyConfigs(ModelFolder folder, string root)

@@ -42,9 +42,9 @@ namespace LiveDiffusion.Cli.Commands
                     Console.Error.WriteLine($"warning: the recipe was made with model '{recipeModel}', this is '{loaded}'; pass --model <folder of {recipeModel}> to reproduce it exactly.");
                 }
             }
-            catch (Exception e) when (e is IOException || e is FormatException)
+            catch (Exception e) when (e is IOException || e is FormatException || e is InvalidDataException || e is UnauthorizedAccessException)
             {
-                Console.Error.WriteLine($"error: {recipePath}: {e.Message}");
+                Console.Error.WriteLine($"error: --recipe-from {recipePath}: {e.Message}");
                 return 2;
             }
 
@@ -175,6 +175,12 @@ namespace LiveDiffusion.Cli.Commands
             command.SetAction(parse =>
             {
                 string outDir = Path.GetFullPath(parse.GetValue(common.Output)!);
+                if (File.Exists(outDir))
+                {
+                    Console.Error.WriteLine($"error: --out {outDir} is a file; pass a folder (it is created when missing).");
+                    return 2;
+                }
+
                 string? modelPath = parse.GetValue(common.Model);
                 if (modelPath != null && StableDiffusionOnnxFolder.LooksLikeStableDiffusion(modelPath))
                 {
@@ -240,9 +246,9 @@ namespace LiveDiffusion.Cli.Commands
             {
                 generator = ModelBackends.Open(modelPath, backend, Console.Out);
             }
-            catch (Exception e) when (e is ModelConfigException || e is DirectoryNotFoundException)
+            catch (Exception e) when (e is ModelConfigException || e is DirectoryNotFoundException || e is FileNotFoundException || e is InvalidDataException)
             {
-                Console.Error.WriteLine("error: " + e.Message);
+                Console.Error.WriteLine("error: " + ErrorText.OneLine(e));
                 return 2;
             }
 
@@ -295,7 +301,7 @@ namespace LiveDiffusion.Cli.Commands
             }
             catch (ArgumentException e)
             {
-                Console.Error.WriteLine("error: " + e.Message);
+                Console.Error.WriteLine("error: " + ErrorText.OneLine(e));
                 return 2;
             }
 
@@ -303,6 +309,13 @@ namespace LiveDiffusion.Cli.Commands
             IReadOnlyList<string?> classes = requested != null
                 ? new[] { requested }
                 : generator.ClassNames.Count > 0 ? generator.ClassNames.ToArray() : new string?[] { null };
+            IReadOnlyList<TextureRequest> shares = all.ShareOver(classes, count);
+            string[] problems = shares.SelectMany(generator.Problems).Select(p => $"error: {OptionFor(p.Setting)}: {p.Message}").Distinct().ToArray();
+            if (problems.Length > 0)
+            {
+                Array.ForEach(problems, Console.Error.WriteLine);
+                return 2;
+            }
             LiveSession? session;
             try
             {
@@ -313,7 +326,7 @@ namespace LiveDiffusion.Cli.Commands
             }
             catch (ArgumentException e)
             {
-                Console.Error.WriteLine("error: " + e.Message);
+                Console.Error.WriteLine("error: " + ErrorText.OneLine(e));
                 return 2;
             }
 
@@ -323,7 +336,7 @@ namespace LiveDiffusion.Cli.Commands
             try
             {
                 int batchSize = parse.GetValue(texture.Batch) ?? generator.RecommendedBatchSize;
-                TextureRequest[] batches = all.ShareOver(classes, count).SelectMany(r => r.InBatches(batchSize)).ToArray();
+                TextureRequest[] batches = shares.SelectMany(r => r.InBatches(batchSize)).ToArray();
                 written = Write(generator, batches, session == null ? null : session.Channel.Publish, session?.Token ?? cancellation.Token, outDir);
             }
             catch (OperationCanceledException)
@@ -338,6 +351,20 @@ namespace LiveDiffusion.Cli.Commands
             json?.WriteLine(Summary(written, clock.Elapsed));
             return 0;
         }
+
+        /// <summary>The option that sets a <see cref="TextureRequest"/> property (<see cref="RequestProblem.Setting"/>).</summary>
+        private static string OptionFor(string setting) => setting switch
+        {
+            nameof(TextureRequest.Count) => "--count",
+            nameof(TextureRequest.ClassName) => "--class",
+            nameof(TextureRequest.Size) => "--size",
+            nameof(TextureRequest.Steps) => "--steps",
+            nameof(TextureRequest.Scheduler) => "--scheduler",
+            nameof(TextureRequest.GuidanceScale) => "--guidance",
+            nameof(TextureRequest.AutoguidanceScale) => "--autoguidance",
+            nameof(TextureRequest.GuidanceInterval) => "--guidance-interval",
+            _ => "--" + setting.ToLowerInvariant(),
+        };
 
         /// <summary>The request the options ask of <paramref name="generator"/>, guidance resolved against its folder; says what was chosen.</summary>
         /// <exception cref="ArgumentException">The guidance asked for cannot be run (see <see cref="GuidanceChoice.Resolve(float?, float?, string?, TextureGenerator, float)"/>).</exception>

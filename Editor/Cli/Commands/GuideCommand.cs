@@ -36,7 +36,7 @@ namespace LiveDiffusion.Cli.Commands
                 }
                 catch (Exception e) when (e is ModelConfigException || e is ArgumentException || e is FormatException || e is IOException || e is UnauthorizedAccessException)
                 {
-                    Console.Error.WriteLine("error: " + e.Message);
+                    Console.Error.WriteLine("error: " + ErrorText.OneLine(e));
                     return 2;
                 }
             });

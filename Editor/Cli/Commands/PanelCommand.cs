@@ -25,6 +25,24 @@ namespace LiveDiffusion.Cli.Commands
 
         private static async Task<int> RunAsync(string runs, string dataRoot, int port, int threads)
         {
+            if (port < 0 || port > 65535)
+            {
+                Console.Error.WriteLine($"error: --port {port}: use 0 (any free port) to 65535.");
+                return 2;
+            }
+
+            if (threads < 0)
+            {
+                Console.Error.WriteLine($"error: --threads {threads}: use 0 (all cores) or more.");
+                return 2;
+            }
+
+            if (File.Exists(runs))
+            {
+                Console.Error.WriteLine($"error: --runs {Path.GetFullPath(runs)} is a file; pass a folder for the runs (it is created when missing).");
+                return 2;
+            }
+
             if (!Directory.Exists(dataRoot))
             {
                 Console.Error.WriteLine($"error: --data-root {Path.GetFullPath(dataRoot)} does not exist; pass the folder that holds your image folders.");

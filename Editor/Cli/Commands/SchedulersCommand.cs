@@ -29,31 +29,38 @@ namespace LiveDiffusion.Cli.Commands
             {
                 string? only = parse.GetValue(name);
                 int count = parse.GetValue(steps);
+                if (count < 0)
+                {
+                    Console.Error.WriteLine($"error: --timesteps {count}: use 0 (configs only) or a number of inference steps.");
+                    return 2;
+                }
+
                 try
                 {
-                    // Every class and variant, or the one asked for (a variant shows its setting).
+                    // Every class and variant, or the one asked for (a variant shows its setting); printed once all succeeded.
                     IEnumerable<string> names = only != null ? new[] { only } : SchedulerRegistry.Names.Concat(SchedulerRegistry.VariantNames);
+                    var text = new System.Text.StringBuilder();
                     foreach (string schedulerName in names)
                     {
                         SchedulerConfig config = SchedulerRegistry.DefaultConfig(schedulerName);
-                        Console.WriteLine("# " + SchedulerRegistry.NameOf(config));
-                        Console.WriteLine(config.ToJson());
+                        text.AppendLine("# " + SchedulerRegistry.NameOf(config)).AppendLine(config.ToJson());
                         if (count > 0)
                         {
                             Scheduler scheduler = config.CreateScheduler();
                             scheduler.SetTimesteps(count);
-                            Console.WriteLine($"timesteps({count}): [{string.Join(", ", scheduler.Timesteps)}]");
-                            Console.WriteLine($"init_noise_sigma: {scheduler.InitNoiseSigma}");
+                            text.AppendLine($"timesteps({count}): [{string.Join(", ", scheduler.Timesteps)}]");
+                            text.AppendLine($"init_noise_sigma: {scheduler.InitNoiseSigma}");
                         }
 
-                        Console.WriteLine();
+                        text.AppendLine();
                     }
 
+                    Console.Write(text.ToString());
                     return 0;
                 }
                 catch (Exception e) when (e is SchedulerConfigException || e is ArgumentOutOfRangeException)
                 {
-                    Console.Error.WriteLine("error: " + e.Message);
+                    Console.Error.WriteLine("error: " + ErrorText.OneLine(e));
                     return 2;
                 }
             });

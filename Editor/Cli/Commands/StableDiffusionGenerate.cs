@@ -58,7 +58,7 @@ namespace LiveDiffusion.Cli.Commands
             }
             catch (ModelConfigException e)
             {
-                Console.Error.WriteLine("error: " + e.Message);
+                Console.Error.WriteLine("error: " + ErrorText.OneLine(e));
                 return 2;
             }
 
@@ -73,7 +73,7 @@ namespace LiveDiffusion.Cli.Commands
             }
             catch (Exception e) when (e is IOException || e is InvalidDataException || e is FormatException || e is ArgumentException)
             {
-                Console.Error.WriteLine("error: " + e.Message);
+                Console.Error.WriteLine("error: " + ErrorText.OneLine(e));
                 return 2;
             }
 
@@ -91,7 +91,7 @@ namespace LiveDiffusion.Cli.Commands
             }
             catch (Exception e) when (e is ModelConfigException || e is ArgumentException || e is Schedulers.SchedulerConfigException)
             {
-                Console.Error.WriteLine("error: " + e.Message);
+                Console.Error.WriteLine("error: " + ErrorText.OneLine(e));
                 return 2;
             }
 
@@ -163,7 +163,7 @@ namespace LiveDiffusion.Cli.Commands
             catch (Exception e) when (e is ArgumentException || e is ModelConfigException)
             {
                 Console.WriteLine();
-                Console.Error.WriteLine("error: " + e.Message);
+                Console.Error.WriteLine("error: " + ErrorText.OneLine(e));
                 return 2;
             }
             finally

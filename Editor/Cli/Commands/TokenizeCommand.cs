@@ -19,6 +19,13 @@ namespace LiveDiffusion.Cli.Commands
             var command = new Command("tokenize", "Print a prompt's CLIP token ids and pieces as JSON: how many of the 77 it uses and what is cut.") { folder, maxLength, text };
             command.SetAction(parse =>
             {
+                int length = parse.GetValue(maxLength);
+                if (length < 2 || length > 4096)
+                {
+                    Console.Error.WriteLine($"error: --max-length {length}: use 2 (the start and end tokens) to 4096; CLIP text encoders take {ClipTokenizer.DefaultMaxLength}.");
+                    return 2;
+                }
+
                 ClipTokenizer tokenizer;
                 try
                 {
@@ -26,11 +33,11 @@ namespace LiveDiffusion.Cli.Commands
                 }
                 catch (Exception e) when (e is FileNotFoundException || e is InvalidDataException || e is JsonException)
                 {
-                    Console.Error.WriteLine("error: " + e.Message);
+                    Console.Error.WriteLine("error: " + ErrorText.OneLine(e));
                     return 2;
                 }
 
-                TokenizedPrompt prompt = tokenizer.EncodeForModel(parse.GetValue(text)!, parse.GetValue(maxLength));
+                TokenizedPrompt prompt = tokenizer.EncodeForModel(parse.GetValue(text)!, length);
                 var json = new JsonObject
                 {
                     ["ids"] = new JsonArray(prompt.Ids.Select(i => (JsonNode?)i).ToArray()),

@@ -99,6 +99,12 @@ namespace LiveDiffusion.Cli.Commands
                     return 2;
                 }
 
+                if (File.Exists(outDir))
+                {
+                    Console.Error.WriteLine($"error: --out {Path.GetFullPath(outDir)} is a file; pass a folder for the run (it is created when missing).");
+                    return 2;
+                }
+
                 ImageFolderDataset? dataset = LoadDataset(parse.GetValue(data)!, recipe);
                 if (dataset == null)
                 {
@@ -130,7 +136,7 @@ namespace LiveDiffusion.Cli.Commands
                 }
                 catch (ArgumentException e)
                 {
-                    Console.Error.WriteLine("error: " + e.Message);
+                    Console.Error.WriteLine("error: " + ErrorText.OneLine(e));
                     return 2;
                 }
 
@@ -172,7 +178,7 @@ namespace LiveDiffusion.Cli.Commands
             }
             catch (Exception e) when (e is DirectoryNotFoundException || e is InvalidDataException)
             {
-                Console.Error.WriteLine("error: " + e.Message);
+                Console.Error.WriteLine("error: " + ErrorText.OneLine(e));
                 return null;
             }
 

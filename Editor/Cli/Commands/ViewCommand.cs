@@ -17,7 +17,7 @@ namespace LiveDiffusion.Cli.Commands
     {
         public static Command Create()
         {
-            var folder = new Argument<string>("run") { Description = "The run folder: <out>/live of a `generate --live` run (holding frames.ldframes), or <out> itself." };
+            var folder = new Argument<string>("run") { Description = "The run folder: <out>/live of a `generate --live` run (holding frames.ldframes), <out> itself, or the frames.ldframes file." };
             var fps = new Option<double>("--fps") { Description = "Steps per second of the replay.", DefaultValueFactory = _ => 8.0 };
             var headless = new Option<bool>("--headless") { Description = "Write the replayed steps as PNGs even when a display exists." };
             var output = new Option<string?>("--out") { Description = "Folder for headless PNGs (default: <run>/replay)." };
@@ -31,6 +31,13 @@ namespace LiveDiffusion.Cli.Commands
             {
                 string run = Path.GetFullPath(parse.GetValue(folder)!);
                 string framesFile = Path.Combine(run, DenoisingFrameFormat.FileName);
+                if (File.Exists(run))
+                {
+                    // The recording itself was given: its folder is the run.
+                    framesFile = run;
+                    run = Path.GetDirectoryName(run)!;
+                }
+
                 if (!File.Exists(framesFile) && File.Exists(Path.Combine(run, "live", DenoisingFrameFormat.FileName)))
                 {
                     run = Path.Combine(run, "live");
@@ -57,7 +64,7 @@ namespace LiveDiffusion.Cli.Commands
                 }
                 catch (ArgumentException e)
                 {
-                    Console.Error.WriteLine("error: " + e.Message);
+                    Console.Error.WriteLine("error: " + ErrorText.OneLine(e));
                     return 2;
                 }
 

@@ -2,7 +2,6 @@
 using System;
 using System.Collections.Generic;
 using LiveDiffusion.Pipelines;
-using LiveDiffusion.Schedulers;
 
 namespace LiveDiffusion.Live
 {
@@ -18,7 +17,7 @@ namespace LiveDiffusion.Live
         public const int MaxCount = 64;
 
         /// <summary>The most denoising steps accepted.</summary>
-        public const int MaxSteps = 1000;
+        public const int MaxSteps = TextureRequest.MaxSteps;
 
         /// <summary>The class to generate (one of the model's class names); empty: unconditional.</summary>
         public string ClassName { get; set; } = string.Empty;
@@ -60,22 +59,11 @@ namespace LiveDiffusion.Live
                 throw new ArgumentNullException(nameof(generator));
             }
 
+            // The model's own rules (class, steps, scheduler) come from the runtime; the form adds its field limits.
             var problems = new List<string>();
-            if (ClassName.Length > 0 && !Contains(generator.ClassNames, ClassName))
-            {
-                problems.Add(generator.ClassNames.Count == 0
-                    ? $"Class: this model has no classes; leave it empty (got \"{ClassName}\")."
-                    : $"Class: \"{ClassName}\" is not one of this model's classes: {string.Join(", ", generator.ClassNames)} (or empty for unconditional).");
-            }
-
             if (Seed < 0)
             {
                 problems.Add($"Seed: {Seed} is negative; use 0 or more.");
-            }
-
-            if (Steps < 1 || Steps > MaxSteps)
-            {
-                problems.Add($"Steps: {Steps} is outside 1 to {MaxSteps}; this model recommends {generator.RecommendedSteps}.");
             }
 
             if (Count < 1 || Count > MaxCount)
@@ -83,17 +71,17 @@ namespace LiveDiffusion.Live
                 problems.Add($"Count: {Count} is outside 1 to {MaxCount}.");
             }
 
-            try
+            var request = new TextureRequest { Count = 1, ClassName = ClassName.Length == 0 ? null : ClassName, Steps = Steps, Scheduler = Scheduler };
+            foreach (RequestProblem problem in generator.Problems(request))
             {
-                SchedulerRegistry.Resolve(Scheduler);
-            }
-            catch (SchedulerConfigException e)
-            {
-                problems.Add("Scheduler: " + e.Message);
+                problems.Add(FieldName(problem.Setting) + ": " + problem.Message);
             }
 
             return problems;
         }
+
+        /// <summary>The form's field for a <see cref="RequestProblem.Setting"/>.</summary>
+        private static string FieldName(string setting) => setting == nameof(TextureRequest.ClassName) ? "Class" : setting;
 
         /// <summary>The request the fields describe for <paramref name="generator"/>'s model, with the model's recommended guidance.</summary>
         /// <exception cref="ArgumentException">A field is invalid; the message lists every problem (see <see cref="Problems"/>).</exception>
@@ -106,19 +94,6 @@ namespace LiveDiffusion.Live
             }
 
             return generator.RecommendedRequest(Count, (ulong)Seed, ClassName.Length == 0 ? null : ClassName, Steps, Scheduler);
-        }
-
-        private static bool Contains(IReadOnlyList<string> names, string name)
-        {
-            foreach (string candidate in names)
-            {
-                if (string.Equals(candidate, name, StringComparison.Ordinal))
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
     }
 }

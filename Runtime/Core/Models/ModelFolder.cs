@@ -270,6 +270,15 @@ namespace LiveDiffusion.Models
                 throw new ModelConfigException($"{weights} is missing: the guide needs its safetensors weights (as `livediffusion train` writes them).");
             }
 
+            try
+            {
+                SafeTensorsFile.Read(weights);   // the header and every offset checked before anything is copied
+            }
+            catch (InvalidDataException e)
+            {
+                throw new ModelConfigException($"{e.Message} The guide's weights must be a complete safetensors file (as `livediffusion train` writes it).", e);
+            }
+
             Directory.CreateDirectory(model.GuideUNetFolder);
             IO.AtomicFile.WriteAllBytes(System.IO.Path.Combine(model.GuideUNetFolder, WeightsFileName), File.ReadAllBytes(weights));
             guide.UNet.Save(System.IO.Path.Combine(model.GuideUNetFolder, "config.json"));

@@ -99,9 +99,102 @@ namespace LiveDiffusion.Pipelines
             };
         }
 
+        /// <summary>
+        /// Everything wrong with <paramref name="request"/> for this model, found without generating: count below 1, steps
+        /// outside 1 to <see cref="TextureRequest.MaxSteps"/>, a size that is not 0 (the model's) or a positive multiple the
+        /// model and its guide accept, a class the model does not have, an unknown scheduler, classifier-free guidance on a
+        /// model without a "no class" embedding, autoguidance without a guide or together with classifier-free guidance.
+        /// Empty when the request can run. Hosts show these before starting; <see cref="Generate"/> refuses them too.
+        /// </summary>
+        public IReadOnlyList<RequestProblem> Problems(TextureRequest request)
+        {
+            if (request == null)
+            {
+                throw new ArgumentNullException(nameof(request));
+            }
+
+            var problems = new List<RequestProblem>();
+            void Add(string setting, string message) => problems.Add(new RequestProblem(setting, message));
+            if (request.Count < 1)
+            {
+                Add(nameof(TextureRequest.Count), $"{request.Count} textures: generate at least 1.");
+            }
+
+            if (request.Steps < 1 || request.Steps > TextureRequest.MaxSteps)
+            {
+                Add(nameof(TextureRequest.Steps), $"{request.Steps} is outside 1 to {TextureRequest.MaxSteps}; this model recommends {RecommendedSteps}.");
+            }
+
+            int multiple = _guide == null ? _denoiser.Info.SizeMultiple : Lcm(_denoiser.Info.SizeMultiple, _guide.Info.SizeMultiple);
+            if (request.Size < 0 || request.Size % multiple != 0 || request.Size > TextureRequest.MaxSize)
+            {
+                Add(nameof(TextureRequest.Size), $"{request.Size} px: use 0 (the model's {_denoiser.Info.SampleSize} px) or a multiple of {multiple} up to {TextureRequest.MaxSize}.");
+            }
+
+            if (request.ClassName != null)
+            {
+                try
+                {
+                    _folder.UNet.ClassIndex(request.ClassName);
+                }
+                catch (ModelConfigException e)
+                {
+                    Add(nameof(TextureRequest.ClassName), e.Message);
+                }
+            }
+
+            try
+            {
+                SchedulerRegistry.Resolve(request.Scheduler);
+            }
+            catch (SchedulerConfigException e)
+            {
+                Add(nameof(TextureRequest.Scheduler), e.Message);
+            }
+
+            AddGuidanceProblems(request, Add);
+            return problems;
+        }
+
+        private void AddGuidanceProblems(TextureRequest request, Action<string, string> add)
+        {
+            bool classifierFree = request.GuidanceScale != 1f && request.ClassName != null;
+            if (classifierFree && !_denoiser.Info.UnconditionalClass.HasValue)
+            {
+                add(nameof(TextureRequest.GuidanceScale), $"{request.GuidanceScale} needs a model trained with label dropout (a 'no class' embedding); this one has none. Use 1.");
+            }
+
+            if (request.AutoguidanceScale != 1f && _guide == null)
+            {
+                add(nameof(TextureRequest.AutoguidanceScale), $"{request.AutoguidanceScale} needs a guide UNet ({ModelFolder.GuideComponent}/), which this model folder has not; use 1.");
+            }
+            else if (request.AutoguidanceScale != 1f && classifierFree)
+            {
+                add(nameof(TextureRequest.AutoguidanceScale), $"{request.AutoguidanceScale} together with classifier-free guidance {request.GuidanceScale}: use one of them (the other at 1).");
+            }
+        }
+
+        private static int Lcm(int a, int b)
+        {
+            int x = a, y = b;
+            while (y != 0)
+            {
+                (x, y) = (y, x % y);
+            }
+
+            return a / x * b;
+        }
+
         /// <summary>Generates textures; <paramref name="onStep"/> sees every denoising step.</summary>
+        /// <exception cref="ArgumentException">The request has <see cref="Problems(TextureRequest)"/>; the message lists them all.</exception>
         public GeneratedTextures Generate(TextureRequest request, Action<DenoisingStep>? onStep = null, CancellationToken cancellation = default)
         {
+            IReadOnlyList<RequestProblem> problems = Problems(request);
+            if (problems.Count > 0)
+            {
+                throw new ArgumentException(string.Join(" ", problems));
+            }
+
             int? label = request.ClassName == null ? (int?)null : _folder.UNet.ClassIndex(request.ClassName);
             SchedulerConfig config = SchedulerRegistry.Configure(_folder.Scheduler, request.Scheduler);
             var pipeline = new UnconditionalPipeline(_denoiser, config.CreateScheduler(), _guide);

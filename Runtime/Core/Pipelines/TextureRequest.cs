@@ -25,6 +25,12 @@ namespace LiveDiffusion.Pipelines
         /// <summary>The number of denoising steps used where a model folder recommends none.</summary>
         public const int DefaultSteps = 25;
 
+        /// <summary>The most denoising steps a request may ask for (diffusers' training schedules have 1000 timesteps).</summary>
+        public const int MaxSteps = 1000;
+
+        /// <summary>The largest side in pixels a request may ask for (4096: a 4K texture; a bound on untrusted recipes).</summary>
+        public const int MaxSize = 4096;
+
         /// <summary>
         /// The classifier-free guidance scale a class-conditional texture model runs with when nothing is asked and its
         /// folder has no guide UNet (see <see cref="GuidanceChoice"/>).

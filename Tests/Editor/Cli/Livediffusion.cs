@@ -1,5 +1,6 @@
 using System;
 using LiveDiffusion.Tests;
+using Xunit;
 
 namespace LiveDiffusion.Editor.Tests.Cli
 {
@@ -22,6 +23,19 @@ namespace LiveDiffusion.Editor.Tests.Cli
             using ChildProcess process = Start(args);
             (int code, _) = process.WaitForExit(Deadline);
             return (code, process.Stdout, process.Stderr);
+        }
+
+        /// <summary>
+        /// Asserts that a command refused bad input as the README promises: exit code 2, exactly one <c>error: </c> line on
+        /// stderr containing <paramref name="expected"/>, no stack trace.
+        /// </summary>
+        public static void AssertRefused(int code, string stderr, string expected)
+        {
+            Assert.True(code == 2, $"exit code {code}: {stderr}");
+            string error = Assert.Single(stderr.Split('\n'), l => l.StartsWith("error: ", StringComparison.Ordinal));
+            Assert.Contains(expected, error, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
         }
 
         private static ChildProcess Start(string[] args) => ChildProcess.StartDll("livediffusion.dll", args, start =>

@@ -21,15 +21,6 @@ namespace LiveDiffusion.Editor.Tests.Cli
             return (code, stderr);
         }
 
-        private static void AssertOneClearLine(int code, string stderr, string expected)
-        {
-            Assert.True(code == 2, stderr);
-            string error = Assert.Single(stderr.Split('\n'), l => l.StartsWith("error: ", StringComparison.Ordinal));
-            Assert.Contains(expected, error);
-            Assert.DoesNotContain("Unhandled exception", stderr);
-            Assert.DoesNotContain("   at ", stderr);
-        }
-
         [Theory]
         [InlineData("--alpha", "x", "--alpha: Argument 'x' not recognized. Must be one of: 'composite', 'keep'")]
         [InlineData("--padding", "x", "--padding: Argument 'x' not recognized. Must be one of: 'circular', 'zeros'")]
@@ -44,7 +35,7 @@ namespace LiveDiffusion.Editor.Tests.Cli
         public void ABadOptionValueIsOneLineNamingTheOptionAndItsValues(string option, string value, string expected)
         {
             (int code, string stderr) = Train(option, value);
-            AssertOneClearLine(code, stderr, expected);
+            Livediffusion.AssertRefused(code, stderr, expected);
             Assert.False(Directory.Exists(Path.Combine(_root, "run")), "nothing is written for bad input");
         }
 
@@ -55,11 +46,11 @@ namespace LiveDiffusion.Editor.Tests.Cli
             string config = Path.Combine(_root, "config.json");
             File.WriteAllText(config, "{ \"block_out_channels\": \"wide\" ");
             (int code, string stderr) = Train("--unet-config", config);
-            AssertOneClearLine(code, stderr, "--unet-config: ");
+            Livediffusion.AssertRefused(code, stderr, "--unet-config: ");
             Assert.Contains(config, stderr);
 
             (code, stderr) = Train("--unet-config", Path.Combine(_root, "missing.json"));
-            AssertOneClearLine(code, stderr, "--unet-config: UNet configuration not found: ");
+            Livediffusion.AssertRefused(code, stderr, "--unet-config: UNet configuration not found: ");
         }
 
         [Fact]
@@ -69,7 +60,7 @@ namespace LiveDiffusion.Editor.Tests.Cli
             string junk = Path.Combine(_root, "junk.safetensors");
             File.WriteAllBytes(junk, new byte[] { 1, 2, 3 });
             (int code, string stderr) = Train("--resume", junk);
-            AssertOneClearLine(code, stderr, "--resume: ");
+            Livediffusion.AssertRefused(code, stderr, "--resume: ");
             Assert.Contains(junk, stderr);
 
             // A whole checkpoint of another run (seed 1) refused when resumed with seed 2.
@@ -77,7 +68,7 @@ namespace LiveDiffusion.Editor.Tests.Cli
             Assert.True(code == 0, stderr);
             string checkpoint = Directory.GetFiles(Path.Combine(_root, "run", "checkpoints"), "*.safetensors").Single();
             (code, stderr) = Train("--seed", "2", "--steps", "4", "--resume", checkpoint);
-            AssertOneClearLine(code, stderr, "--resume: ");
+            Livediffusion.AssertRefused(code, stderr, "--resume: ");
             Assert.Contains("resume with --seed 1", stderr);
         }
 

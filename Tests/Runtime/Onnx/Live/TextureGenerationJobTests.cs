@@ -83,10 +83,10 @@ namespace LiveDiffusion.Onnx.Tests.Live
             var form = new TextureRequestForm { ClassName = "lava", Seed = -1, Steps = 0, Count = 65, Scheduler = "fast" };
             string[] problems = form.Problems(_generator).ToArray();
             Assert.Equal(5, problems.Length);
-            Assert.Equal("Class: \"lava\" is not one of this model's classes: floor, wall (or empty for unconditional).", problems[0]);
-            Assert.StartsWith("Seed: -1 is negative", problems[1]);
+            Assert.StartsWith("Seed: -1 is negative", problems[0]);
+            Assert.Equal("Count: 65 is outside 1 to 64.", problems[1]);
             Assert.Equal($"Steps: 0 is outside 1 to 1000; this model recommends {_generator.RecommendedSteps}.", problems[2]);
-            Assert.Equal("Count: 65 is outside 1 to 64.", problems[3]);
+            Assert.Equal("Class: This model has no class 'lava'. Its classes: floor, wall.", problems[3]);
             Assert.StartsWith("Scheduler: Unknown scheduler 'fast'. Known: ", problems[4]);
             Assert.Contains("Count: 65", Assert.Throws<ArgumentException>(() => form.ToRequest(_generator)).Message);
 
