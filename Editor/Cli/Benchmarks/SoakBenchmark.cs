@@ -16,13 +16,15 @@ namespace LiveDiffusion.Cli.Benchmarks
         internal sealed record Soak(double AfterWarmUp, double AtEnd, double Largest);
 
         /// <summary>Runs <paramref name="generations"/> generations of the model's recommended request (4 textures, <paramref name="steps"/> steps), the first <paramref name="warmUp"/> as warm-up.</summary>
-        public static Soak Generate(TextureGenerator generator, int generations, int warmUp, int steps)
+        /// <param name="progress">Called after each generation with (done, total).</param>
+        public static Soak Generate(TextureGenerator generator, int generations, int warmUp, int steps, Action<int, int>? progress = null)
         {
             double afterWarmUp = 0, largest = 0;
             for (int g = 0; g < generations; g++)
             {
                 string? className = generator.ClassNames.Count > 0 ? generator.ClassNames[g % generator.ClassNames.Count] : null;
                 generator.Generate(generator.RecommendedRequest(4, (ulong)g, className, steps));
+                progress?.Invoke(g + 1, generations);
                 if (g == warmUp - 1)
                 {
                     afterWarmUp = Resident();
@@ -38,7 +40,8 @@ namespace LiveDiffusion.Cli.Benchmarks
         }
 
         /// <summary>Opens and disposes the built-in model on ONNX Runtime <paramref name="times"/> times: memory before, while one is open, after each is disposed.</summary>
-        public static (double Before, double WhileOpen, double AfterAll) OpenAndDispose(int times)
+        /// <param name="progress">Called after each open, use and dispose with (done, total).</param>
+        public static (double Before, double WhileOpen, double AfterAll) OpenAndDispose(int times, Action<int, int>? progress = null)
         {
             string folder = BuiltInModels.Locate();
             OnnxTextureGenerator.Load(folder).Dispose(); // warm-up: ONNX Runtime's environment and allocator arenas stay
@@ -48,6 +51,7 @@ namespace LiveDiffusion.Cli.Benchmarks
                 using TextureGenerator generator = OnnxTextureGenerator.Load(folder);
                 generator.Generate(generator.RecommendedRequest(1, (ulong)i, generator.ClassNames[0]));
                 whileOpen = Math.Max(whileOpen, Resident());
+                progress?.Invoke(i + 1, times);
             }
 
             return (before, whileOpen, Resident());

@@ -54,16 +54,19 @@ namespace LiveDiffusion.Cli.Commands
                     return 2;
                 }
 
-                foreach (string backend in new[] { "torch", "onnx" })
+                return ProgressDisplay.Run("bench soak", display =>
                 {
-                    using TextureGenerator generator = ModelBackends.Open(null, backend, TextWriter.Null);
-                    SoakBenchmark.Soak soak = SoakBenchmark.Generate(generator, g, 20, k);
-                    Console.WriteLine($"{backend}: {g} generations: RSS after 20 {soak.AfterWarmUp:F0} MiB, at the end {soak.AtEnd:F0} MiB ({(soak.AtEnd / soak.AfterWarmUp) - 1:+0.0%;-0.0%}), largest sample {soak.Largest:F0} MiB ({(soak.Largest / soak.AfterWarmUp) - 1:+0.0%;-0.0%})");
-                }
+                    foreach (string backend in new[] { "torch", "onnx" })
+                    {
+                        using TextureGenerator generator = ModelBackends.Open(null, backend, TextWriter.Null);
+                        SoakBenchmark.Soak soak = SoakBenchmark.Generate(generator, g, 20, k, (done, total) => display.Update(done, total, $"{backend}: generation {done}/{total}"));
+                        display.Note($"{backend}: {g} generations: RSS after 20 {soak.AfterWarmUp:F0} MiB, at the end {soak.AtEnd:F0} MiB ({(soak.AtEnd / soak.AfterWarmUp) - 1:+0.0%;-0.0%}), largest sample {soak.Largest:F0} MiB ({(soak.Largest / soak.AfterWarmUp) - 1:+0.0%;-0.0%})");
+                    }
 
-                (double before, double whileOpen, double after) = SoakBenchmark.OpenAndDispose(o);
-                Console.WriteLine($"onnx: opened, used and disposed {o} times: RSS before {before:F0} MiB, largest while open {whileOpen:F0} MiB, after the last dispose {after:F0} MiB ({(after / before) - 1:+0.0%;-0.0%} against before)");
-                return 0;
+                    (double before, double whileOpen, double after) = SoakBenchmark.OpenAndDispose(o, (done, total) => display.Update(done, total, $"onnx: open {done}/{total}"));
+                    display.Note($"onnx: opened, used and disposed {o} times: RSS before {before:F0} MiB, largest while open {whileOpen:F0} MiB, after the last dispose {after:F0} MiB ({(after / before) - 1:+0.0%;-0.0%} against before)");
+                    return 0;
+                });
             });
             return command;
         }
@@ -86,17 +89,21 @@ namespace LiveDiffusion.Cli.Commands
                     return 2;
                 }
 
-                foreach (string backend in new[] { "torch", "onnx" })
+                return ProgressDisplay.Run("bench batch", display =>
                 {
-                    using TextureGenerator generator = ModelBackends.Open(null, backend, TextWriter.Null);
-                    BatchBenchmark.Run(generator, 8, 8, k); // warm-up
-                    Console.WriteLine($"{backend}: ms per texture ({k} steps) by batch size: " + string.Join(", ", new[] { 8, 16, 32, 64 }.Select(b => $"{b}: {BatchBenchmark.Run(generator, n, b, k).MsPerTexture:F1}")));
-                    (double small, double smallRss) = BatchBenchmark.Run(generator, 16, generator.RecommendedBatchSize, k);
-                    (double many, double manyRss) = BatchBenchmark.Run(generator, big, generator.RecommendedBatchSize, k);
-                    Console.WriteLine($"{backend}: batch {generator.RecommendedBatchSize}: --count 16 {small:F1} ms/texture, RSS {smallRss:F0} MiB; --count {big} {many:F1} ms/texture ({many / small:F2}x), largest RSS after a batch {manyRss:F0} MiB");
-                }
+                    foreach (string backend in new[] { "torch", "onnx" })
+                    {
+                        using TextureGenerator generator = ModelBackends.Open(null, backend, TextWriter.Null);
+                        Action<int, int> Follow(string what) => (done, total) => display.Update(done, total, $"{backend}: {what}, {done}/{total} textures");
+                        BatchBenchmark.Run(generator, 8, 8, k, Follow("warm-up"));
+                        display.Note($"{backend}: ms per texture ({k} steps) by batch size: " + string.Join(", ", new[] { 8, 16, 32, 64 }.Select(b => $"{b}: {BatchBenchmark.Run(generator, n, b, k, Follow($"batch {b}")).MsPerTexture:F1}")));
+                        (double small, double smallRss) = BatchBenchmark.Run(generator, 16, generator.RecommendedBatchSize, k, Follow("--count 16"));
+                        (double many, double manyRss) = BatchBenchmark.Run(generator, big, generator.RecommendedBatchSize, k, Follow($"--count {big}"));
+                        display.Note($"{backend}: batch {generator.RecommendedBatchSize}: --count 16 {small:F1} ms/texture, RSS {smallRss:F0} MiB; --count {big} {many:F1} ms/texture ({many / small:F2}x), largest RSS after a batch {manyRss:F0} MiB");
+                    }
 
-                return 0;
+                    return 0;
+                });
             });
             return command;
         }

@@ -149,7 +149,6 @@ namespace LiveDiffusion.Cli.Commands
             say($"model: {folder.Path} ({generator.Denoiser.Info.Name}, {folder.Scheduler.PredictionType} prediction{(request.Padding != "model" ? $", run with {request.Padding} padding" : string.Empty)}{(request.TileByRolling ? ", latents rolled every step" : string.Empty)}); {request.Count} images, {steps} steps of {samplerName}, seed {request.Seed}; TAESD from {taesdPath}");
 
             var evaluator = new ModelEvaluator(new TaesdFeatureExtractor(encoder, batchSize: 32));
-            evaluator.Progress += m => Console.Error.WriteLine(m);
             var options = new EvaluationOptions
             {
                 Count = request.Count,
@@ -165,7 +164,7 @@ namespace LiveDiffusion.Cli.Commands
                 TileByRolling = request.TileByRolling,
                 MatchedSplits = request.Splits,
             };
-            return Report(request.Json, cancellation => evaluator.Run(generator.Denoiser, sampler, evaluationData, options, folder.Path, cancellation, guide, guideName));
+            return Report(request.Json, evaluator, cancellation => evaluator.Run(generator.Denoiser, sampler, evaluationData, options, folder.Path, cancellation, guide, guideName));
         }
 
         /// <summary>The folder as the request runs it: another folder's UNet as the guide (--guide-model), another padding (--padding).</summary>
@@ -273,8 +272,7 @@ namespace LiveDiffusion.Cli.Commands
             using TaesdEncoder encoder = TaesdEncoder.Load(Path.Combine(taesdPath, TaesdEncoder.WeightsFileName));
             say($"images: {measured.Images.Count} from {candidates.Folder}, compared at {size}x{size}, seed {seed}; TAESD from {taesdPath}");
             var evaluator = new ModelEvaluator(new TaesdFeatureExtractor(encoder, batchSize: 32));
-            evaluator.Progress += m => Console.Error.WriteLine(m);
-            return Report(asJson, cancellation => evaluator.Measure(
+            return Report(asJson, evaluator, cancellation => evaluator.Measure(
                 measured.Images,
                 labels,
                 real,
@@ -293,9 +291,13 @@ namespace LiveDiffusion.Cli.Commands
             return dataset;
         }
 
-        /// <summary>Runs a measurement that Ctrl+C can cancel and prints its report (130 when cancelled).</summary>
-        private static int Report(bool asJson, Func<CancellationToken, EvaluationReport> measure)
+        /// <summary>
+        /// Runs a measurement that Ctrl+C can cancel, with the progress display following <paramref name="evaluator"/>
+        /// (on stderr with <paramref name="asJson"/>, so stdout holds only the JSON), and prints its report (130 when cancelled).
+        /// </summary>
+        private static int Report(bool asJson, ModelEvaluator evaluator, Func<CancellationToken, EvaluationReport> measure)
         {
+            TextWriter stdout = Console.Out;
             using var cancellation = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
             {
@@ -306,7 +308,16 @@ namespace LiveDiffusion.Cli.Commands
             EvaluationReport report;
             try
             {
-                report = measure(cancellation.Token);
+                if (asJson)
+                {
+                    Console.SetOut(Console.Error);
+                }
+
+                report = ProgressDisplay.Run("evaluate", display =>
+                {
+                    evaluator.Progress += p => display.Update(p.Done, p.Total, p.Status);
+                    return measure(cancellation.Token);
+                });
             }
             catch (OperationCanceledException)
             {
@@ -315,6 +326,7 @@ namespace LiveDiffusion.Cli.Commands
             }
             finally
             {
+                Console.SetOut(stdout);
                 Console.CancelKeyPress -= onCancel;
             }
 

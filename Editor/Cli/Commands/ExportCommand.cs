@@ -43,19 +43,24 @@ namespace LiveDiffusion.Cli.Commands
                         return 2;
                     }
 
-                    // Every part is built (and every input read) before anything is written: bad input leaves no half export.
-                    List<Part> parts = Build(folder, root, parse.GetValue(taesd));
-                    if (target != null)
+                    return ProgressDisplay.Run("export", display =>
                     {
-                        CopyConfigs(folder, root);
-                    }
+                        // Every part is built (and every input read) before anything is written: bad input leaves no half export.
+                        List<Part> parts = Build(folder, root, parse.GetValue(taesd), display);
+                        if (target != null)
+                        {
+                            CopyConfigs(folder, root);
+                        }
 
-                    foreach (Part part in parts)
-                    {
-                        Save(part);
-                    }
+                        for (int i = 0; i < parts.Count; i++)
+                        {
+                            display.Update(parts.Count + i, 2 * parts.Count, $"writing and checking {Path.GetFileName(Path.GetDirectoryName(parts[i].Path))}/");
+                            display.Note(Save(parts[i]));
+                        }
 
-                    return 0;
+                        display.Update(2 * parts.Count, 2 * parts.Count, $"{parts.Count} ONNX files written");
+                        return 0;
+                    });
                 }
                 catch (Exception e) when (e is ModelConfigException || e is FileNotFoundException || e is DirectoryNotFoundException || e is InvalidDataException)
                 {
@@ -74,13 +79,18 @@ namespace LiveDiffusion.Cli.Commands
         /// <summary>One ONNX file to write: where, its graph, and how long building it took.</summary>
         private sealed record Part(string Path, OnnxGraphBuilder Graph, long BuildMs);
 
-        /// <summary>Builds the UNet's, the guide's and (with <paramref name="taesdFolder"/>) TAESD's graphs in memory.</summary>
+        /// <summary>
+        /// Builds the UNet's, the guide's and (with <paramref name="taesdFolder"/>) TAESD's graphs in memory; the display
+        /// counts them as the first half of the work (writing is the second).
+        /// </summary>
         /// <exception cref="FileNotFoundException">A TAESD weights file is missing from <paramref name="taesdFolder"/>.</exception>
-        private static List<Part> Build(ModelFolder folder, string root, string? taesdFolder)
+        private static List<Part> Build(ModelFolder folder, string root, string? taesdFolder, ProgressDisplay display)
         {
             var parts = new List<Part>();
+            int expected = (folder.GuideUNet != null ? 2 : 1) + (taesdFolder != null ? 2 : 0);
             void Add(string path, Func<OnnxGraphBuilder> build)
             {
+                display.Update(parts.Count, 2 * expected, $"building {Path.GetFileName(Path.GetDirectoryName(path))}/");
                 var clock = Stopwatch.StartNew();
                 OnnxGraphBuilder graph = build();
                 parts.Add(new Part(path, graph, clock.ElapsedMilliseconds));
@@ -113,14 +123,14 @@ namespace LiveDiffusion.Cli.Commands
             return parts;
         }
 
-        /// <summary>Writes <paramref name="part"/>, then loads it in ONNX Runtime and reports it.</summary>
-        private static void Save(Part part)
+        /// <summary>Writes <paramref name="part"/>, then loads it in ONNX Runtime; the line that reports it.</summary>
+        private static string Save(Part part)
         {
             var clock = Stopwatch.StartNew();
             part.Graph.Save(part.Path);
             long exportMs = part.BuildMs + clock.ElapsedMilliseconds;
             using OnnxModel check = OnnxModel.Load(part.Path);
-            Console.WriteLine($"{part.Path}: {part.Graph.NodeCount} nodes, {part.Graph.WeightCount:N0} weights, opset {part.Graph.Opset}, {new FileInfo(part.Path).Length / 1048576.0:F1} MiB, exported in {exportMs} ms; ONNX Runtime loads it ({string.Join(", ", check.Inputs)} → {string.Join(", ", check.Outputs)})");
+            return $"{part.Path}: {part.Graph.NodeCount} nodes, {part.Graph.WeightCount:N0} weights, opset {part.Graph.Opset}, {new FileInfo(part.Path).Length / 1048576.0:F1} MiB, exported in {exportMs} ms; ONNX Runtime loads it ({string.Join(", ", check.Inputs)} → {string.Join(", ", check.Outputs)})";
         }
 
         private static void CopyConfigs(ModelFolder folder, string root)

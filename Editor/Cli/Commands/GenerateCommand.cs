@@ -160,7 +160,7 @@ namespace LiveDiffusion.Cli.Commands
             backend.AcceptOnlyFromAmong(ModelBackends.Names);
             var guidanceInterval = new Option<string?>("--guidance-interval") { Description = "Guide only at timesteps LOW..HIGH of the 0-999 training schedule (e.g. 0..400: the low-noise steps where detail is settled), the model alone elsewhere; 'all' for every step. Default: the model folder's interval with its autoguidance scale, else every step." };
             var autoguidance = new Option<float?>("--autoguidance") { Description = "Autoguidance scale for texture models with a guide UNet (guide_unet/, a smaller and shorter-trained model that the model is steered away from; the built-in model has one). Default: the folder's tuned scale, unless --guidance asks for classifier-free guidance instead. 1: off." };
-            var json = new Option<bool>("--json") { Description = "Texture models: when done, print one JSON object on stdout (files with class, seed and recipe; count; seconds); everything else goes to stderr." };
+            var json = new Option<bool>("--json") { Description = "When done, print one JSON object on stdout (files with class, seed and recipe; count; seconds); everything else goes to stderr." };
             var batch = new Option<int?>("--batch") { Description = "Texture models: textures per batch; each batch's PNGs are written as it finishes (default: the backend's measured best, see the README)." };
             var command = new Command("generate", "Generate tileable textures with the built-in or a trained model, or images with a Stable Diffusion ONNX folder (--prompt); PNGs carry their recipe in a text chunk; --live shows every step as it happens.")
             {
@@ -190,13 +190,7 @@ namespace LiveDiffusion.Cli.Commands
                         return 2;
                     }
 
-                    if (parse.GetValue(json))
-                    {
-                        Console.Error.WriteLine("error: --json is for texture models; Stable Diffusion folders print their files and recipes as lines.");
-                        return 2;
-                    }
-
-                    return stableDiffusion.Run(parse, common, modelPath, outDir);
+                    return WithJsonOnStdout(parse.GetValue(json), stdout => stableDiffusion.Run(parse, common, modelPath, outDir, stdout));
                 }
 
                 string[] sdOnly = stableDiffusion.GivenOnlyForStableDiffusion(parse).ToArray();
@@ -219,23 +213,32 @@ namespace LiveDiffusion.Cli.Commands
                     return 2;
                 }
 
-                // With --json, stdout carries only the JSON object: every other line goes to stderr.
-                TextWriter stdout = Console.Out;
-                if (parse.GetValue(json))
-                {
-                    Console.SetOut(Console.Error);
-                }
-
-                try
-                {
-                    return OpenAndGenerate(parse, common, new TextureOptions(className, autoguidance, guidanceInterval, stableDiffusion.Tileable, batch), modelPath, parse.GetValue(backend)!, n, outDir, parse.GetValue(json) ? stdout : null);
-                }
-                finally
-                {
-                    Console.SetOut(stdout);
-                }
+                var texture = new TextureOptions(className, autoguidance, guidanceInterval, stableDiffusion.Tileable, batch);
+                return WithJsonOnStdout(parse.GetValue(json), stdout => OpenAndGenerate(parse, common, texture, modelPath, parse.GetValue(backend)!, n, outDir, stdout));
             });
             return command;
+        }
+
+        /// <summary>
+        /// Runs <paramref name="generate"/>; with <paramref name="json"/>, stdout carries only the JSON summary (the writer
+        /// passed in) and every other line goes to stderr; without, the writer passed is null.
+        /// </summary>
+        private static int WithJsonOnStdout(bool json, Func<TextWriter?, int> generate)
+        {
+            TextWriter stdout = Console.Out;
+            if (json)
+            {
+                Console.SetOut(Console.Error);
+            }
+
+            try
+            {
+                return generate(json ? stdout : null);
+            }
+            finally
+            {
+                Console.SetOut(stdout);
+            }
         }
 
         /// <summary>Opens the texture model on its backend and generates (or reproduces a recipe); <paramref name="json"/>, when given, receives the JSON summary.</summary>
@@ -261,11 +264,11 @@ namespace LiveDiffusion.Cli.Commands
             }
         }
 
-        /// <summary>One texture written: its file, pixels, class, seed and recipe.</summary>
-        private sealed record WrittenTexture(string File, RgbImage Image, string? ClassName, ulong Seed, string Recipe);
+        /// <summary>One image written: its file, pixels, class (null for none), seed and recipe.</summary>
+        internal sealed record WrittenTexture(string File, RgbImage Image, string? ClassName, ulong Seed, string Recipe);
 
         /// <summary>The <c>--json</c> summary: one line, <c>{"count":N,"seconds":S,"files":[{"path","class","seed","recipe"}...]}</c>.</summary>
-        private static string Summary(IReadOnlyList<WrittenTexture> written, TimeSpan elapsed)
+        internal static string Summary(IReadOnlyList<WrittenTexture> written, TimeSpan elapsed)
         {
             var files = new System.Text.Json.Nodes.JsonArray();
             foreach (WrittenTexture texture in written)
@@ -399,29 +402,39 @@ namespace LiveDiffusion.Cli.Commands
             };
         }
 
-        /// <summary>Generates every request and writes each texture as <c>class-seed.png</c> with its recipe.</summary>
-        private static List<WrittenTexture> Write(TextureGenerator generator, IReadOnlyList<TextureRequest> requests, Action<DenoisingStep>? onStep, CancellationToken token, string outDir)
-        {
-            var written = new List<WrittenTexture>();
-            int total = requests.Sum(r => r.Count), batch = 0, batches = requests.Count;
-            var clock = Stopwatch.StartNew();
-            foreach (TextureRequest request in requests)
+        /// <summary>
+        /// Generates every request and writes each texture as <c>class-seed.png</c> with its recipe, with the progress
+        /// display following every step and, for more than two batches, a line per batch written.
+        /// </summary>
+        private static List<WrittenTexture> Write(TextureGenerator generator, IReadOnlyList<TextureRequest> requests, Action<DenoisingStep>? onStep, CancellationToken token, string outDir) =>
+            ProgressDisplay.Run("generate", display =>
             {
-                GeneratedTextures result = generator.Generate(request, onStep, token);
-                IReadOnlyList<string> files = TextureFiles.Save(result, request, outDir);
-                for (int i = 0; i < result.Images.Count; i++)
+                var written = new List<WrittenTexture>();
+                int total = requests.Sum(r => r.Count), batch = 0, batches = requests.Count;
+                var clock = Stopwatch.StartNew();
+                foreach (TextureRequest request in requests)
                 {
-                    written.Add(new WrittenTexture(files[i], result.Images[i], request.ClassName, request.Seed + (ulong)i, result.Recipes[i]));
+                    GeneratedTextures result = generator.Generate(request, step =>
+                    {
+                        onStep?.Invoke(step);
+                        double done = written.Count + (request.Count * (step.Index + 1.0) / step.Count);
+                        display.Update(done, total, $"{written.Count}/{total} textures, batch {batch + 1}/{batches} step {step.Index + 1}/{step.Count}");
+                    }, token);
+                    IReadOnlyList<string> files = TextureFiles.Save(result, request, outDir);
+                    for (int i = 0; i < result.Images.Count; i++)
+                    {
+                        written.Add(new WrittenTexture(files[i], result.Images[i], request.ClassName, request.Seed + (ulong)i, result.Recipes[i]));
+                    }
+
+                    batch++;
+                    if (batches > 2)
+                    {
+                        // Long runs keep a line per batch written (the files exist from here on).
+                        display.Note($"batch {batch}/{batches}{(request.ClassName != null ? $" ({request.ClassName})" : string.Empty)}: {written.Count}/{total} textures written, {clock.Elapsed.TotalSeconds:F1} s");
+                    }
                 }
 
-                if (batches > 2)
-                {
-                    // Long runs say how far they are, one line per batch (readable when redirected too).
-                    Console.WriteLine($"batch {++batch}/{batches}{(request.ClassName != null ? $" ({request.ClassName})" : string.Empty)}: {written.Count}/{total} textures written, {clock.Elapsed.TotalSeconds:F1} s");
-                }
-            }
-
-            return written;
-        }
+                return written;
+            });
     }
 }

@@ -48,8 +48,38 @@ namespace LiveDiffusion.Cli.Commands
         public IEnumerable<string> GivenOnlyForStableDiffusion(ParseResult parse) =>
             Options.Where(o => o != Taesd && o != Tileable && parse.GetResult(o) is { Implicit: false }).Select(o => o.Name);
 
-        /// <summary>Runs the command on an SD folder. Exit codes: 0 done, 2 bad input (message on stderr), 130 cancelled.</summary>
-        public int Run(ParseResult parse, GenerateCommand.CommonOptions common, string modelPath, string outDir)
+        /// <summary>Generates <paramref name="count"/> images from consecutive seeds, writing each PNG with its recipe as it finishes.</summary>
+        private static List<GenerateCommand.WrittenTexture> GenerateEach(StableDiffusionPipeline pipeline, StableDiffusionRequest request, int count, string outDir, LiveSession? session, ProgressDisplay display, CancellationToken token)
+        {
+            var written = new List<GenerateCommand.WrittenTexture>();
+            for (int i = 0; i < count; i++)
+            {
+                ulong seed = request.Seed + (ulong)i;
+                var started = Stopwatch.StartNew();
+                StableDiffusionResult result = pipeline.Generate(request with { Seed = seed }, step =>
+                {
+                    session?.Channel.Publish(step);
+                    display.Update(i + ((step.Index + 1.0) / step.Count), count, $"image {i + 1}/{count} step {step.Index + 1}/{step.Count}, {step.StepTime.TotalMilliseconds:F0} ms/step");
+                }, token);
+                foreach (string warning in result.Warnings)
+                {
+                    Console.Error.WriteLine("warning: " + warning);
+                }
+
+                string file = Path.Combine(outDir, $"sd-{seed}.png");
+                PngFile.Write(file, result.Images[0], new Dictionary<string, string> { ["parameters"] = result.Recipes[0] });
+                written.Add(new GenerateCommand.WrittenTexture(file, result.Images[0], null, seed, result.Recipes[0]));
+                display.Note($"wrote {file} ({started.Elapsed.TotalSeconds:F1} s)");
+            }
+
+            return written;
+        }
+
+        /// <summary>
+        /// Runs the command on an SD folder; <paramref name="json"/>, when given, receives the JSON summary (see
+        /// <see cref="GenerateCommand.Summary"/>). Exit codes: 0 done, 2 bad input (message on stderr), 130 cancelled.
+        /// </summary>
+        public int Run(ParseResult parse, GenerateCommand.CommonOptions common, string modelPath, string outDir, TextWriter? json)
         {
             StableDiffusionOnnxFolder folder;
             try
@@ -121,48 +151,22 @@ namespace LiveDiffusion.Cli.Commands
                 }
 
                 CancellationToken token = session?.Token ?? cancellation.Token;
-                var images = new List<RgbImage>();
                 var clock = Stopwatch.StartNew();
-                for (int i = 0; i < count; i++)
-                {
-                    ulong seed = request.Seed + (ulong)i;
-                    var one = request with { Seed = seed };
-                    var started = Stopwatch.StartNew();
-                    StableDiffusionResult result = pipeline.Generate(one, step =>
-                    {
-                        session?.Channel.Publish(step);
-                        if (session == null)
-                        {
-                            Console.Write($"\r  image {i + 1}/{count}  step {step.Index + 1}/{step.Count}  {step.StepTime.TotalMilliseconds:F0} ms/step ");
-                        }
-                    }, token);
-                    Console.WriteLine();
-                    foreach (string warning in result.Warnings)
-                    {
-                        Console.Error.WriteLine("warning: " + warning);
-                    }
-
-                    string file = Path.Combine(outDir, $"sd-{seed}.png");
-                    PngFile.Write(file, result.Images[0], new Dictionary<string, string> { ["parameters"] = result.Recipes[0] });
-                    images.Add(result.Images[0]);
-                    Console.WriteLine($"wrote {file} ({started.Elapsed.TotalSeconds:F1} s)");
-                }
-
+                List<GenerateCommand.WrittenTexture> written = ProgressDisplay.Run("generate", display => GenerateEach(pipeline, request, count, outDir, session, display, token));
                 session?.FinishAndReport(Console.Out);
-                GenerateCommand.WriteOverviews(outDir, images, tiledPreview: request.Tileable);
+                GenerateCommand.WriteOverviews(outDir, written.Select(w => w.Image).ToArray(), tiledPreview: request.Tileable);
 
-                Console.WriteLine($"wrote {images.Count} image{(images.Count == 1 ? string.Empty : "s")} to {outDir} in {clock.Elapsed.TotalSeconds:F1} s");
+                Console.WriteLine($"wrote {written.Count} image{(written.Count == 1 ? string.Empty : "s")} to {outDir} in {clock.Elapsed.TotalSeconds:F1} s");
+                json?.WriteLine(GenerateCommand.Summary(written, clock.Elapsed));
                 return 0;
             }
             catch (OperationCanceledException)
             {
-                Console.WriteLine();
                 Console.Error.WriteLine(session != null && !cancellation.IsCancellationRequested ? "cancelled: the live window was closed." : "cancelled.");
                 return 130;
             }
             catch (Exception e) when (e is ArgumentException || e is ModelConfigException)
             {
-                Console.WriteLine();
                 Console.Error.WriteLine("error: " + ErrorText.OneLine(e));
                 return 2;
             }

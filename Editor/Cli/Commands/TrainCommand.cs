@@ -7,7 +7,6 @@ using System.Threading;
 using LiveDiffusion.Editor.Training;
 using LiveDiffusion.Models;
 using LiveDiffusion.Schedulers;
-using Spectre.Console;
 
 namespace LiveDiffusion.Cli.Commands
 {
@@ -54,7 +53,7 @@ namespace LiveDiffusion.Cli.Commands
             var maxPixels = new Option<long>("--max-pixels") { Description = "Largest dataset image in pixels; larger ones are skipped before decoding.", DefaultValueFactory = _ => DatasetImageDecoder.DefaultMaxPixels };
             var allowFormats = new Option<string?>("--allow-formats") { Description = $"Also decode these formats (comma-separated: {string.Join(", ", DatasetImageDecoder.OptInFormats)}); PNG, JPEG and BMP always are." };
             var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (0: all cores).", DefaultValueFactory = _ => 0 };
-            var plain = new Option<bool>("--plain") { Description = "Plain log lines instead of a progress bar." };
+            var plain = new Option<bool>("--plain") { Description = "Plain log lines (every 5 s) instead of a progress bar, as when output is redirected." };
 
             alpha.AcceptOnlyFromAmong(TrainingRecipe.AlphaNames.ToArray());
             padding.AcceptOnlyFromAmong(TrainingRecipe.PaddingNames.ToArray());
@@ -210,9 +209,7 @@ namespace LiveDiffusion.Cli.Commands
             {
                 using var model = new LiveDiffusion.Torch.Models.UNet2D(unet);
                 Console.WriteLine($"model: {modelName}, {model.ParameterCount:N0} parameters, {unet.PaddingMode.ToString().ToLowerInvariant()} padding; {options.Steps} steps of {options.BatchSize} -> {trainer.OutputFolder}");
-                TrainingResult result = plain
-                    ? RunPlain(trainer, from, cancellation.Token)
-                    : RunWithProgressBar(trainer, from, cancellation.Token);
+                TrainingResult result = RunWithProgress(trainer, from, plain, cancellation.Token);
                 Console.WriteLine($"{(result.Cancelled ? "stopped" : "done")} at step {result.Step}: loss {result.SmoothedLoss:F4}, {result.NonFiniteSkipped} non-finite steps skipped, {result.Rollbacks} rollbacks, {result.Elapsed:hh\\:mm\\:ss}");
                 Console.WriteLine($"model folder: {result.ModelFolder}");
                 return result.Cancelled ? 130 : 0;
@@ -246,40 +243,13 @@ namespace LiveDiffusion.Cli.Commands
             }
         }
 
-        private static TrainingResult RunPlain(DiffusionTrainer trainer, Checkpoint? from, CancellationToken cancellation)
-        {
-            trainer.Message += m => Console.WriteLine(m);
-            DateTime last = DateTime.MinValue;
-            trainer.StepCompleted += s =>
+        /// <summary>Runs the trainer under the progress display (plain lines with <paramref name="plain"/> or when redirected).</summary>
+        private static TrainingResult RunWithProgress(DiffusionTrainer trainer, Checkpoint? from, bool plain, CancellationToken cancellation) =>
+            ProgressDisplay.Run("train", display =>
             {
-                if (DateTime.UtcNow - last >= TimeSpan.FromSeconds(10) || s.Step == s.TotalSteps)
-                {
-                    last = DateTime.UtcNow;
-                    Console.WriteLine($"step {s.Step}/{s.TotalSteps} loss {s.SmoothedLoss:F4} lr {s.LearningRate:E2} {s.ImagesPerSecond:F1} img/s eta {s.Remaining:hh\\:mm\\:ss}");
-                }
-            };
-            return trainer.Run(from, cancellation);
-        }
-
-        private static TrainingResult RunWithProgressBar(DiffusionTrainer trainer, Checkpoint? from, CancellationToken cancellation)
-        {
-            TrainingResult? result = null;
-            AnsiConsole.Progress()
-                .AutoClear(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                .Start(context =>
-                {
-                    ProgressTask task = context.AddTask("training", maxValue: 1);
-                    trainer.Message += m => AnsiConsole.MarkupLine(Markup.Escape(m));
-                    trainer.StepCompleted += s =>
-                    {
-                        task.MaxValue = s.TotalSteps;
-                        task.Value = s.Step;
-                        task.Description = $"step {s.Step}/{s.TotalSteps} loss {s.SmoothedLoss:F4} {s.ImagesPerSecond:F0} img/s";
-                    };
-                    result = trainer.Run(from, cancellation);
-                });
-            return result!;
-        }
+                trainer.Message += display.Note;
+                trainer.StepCompleted += s => display.Update(s.Step, s.TotalSteps, $"step {s.Step}/{s.TotalSteps} loss {s.SmoothedLoss:F4} lr {s.LearningRate:E2} {s.ImagesPerSecond:F1} img/s eta {s.Remaining:hh\\:mm\\:ss}");
+                return trainer.Run(from, cancellation);
+            }, plain);
     }
 }

@@ -25,8 +25,8 @@ namespace LiveDiffusion.Editor.Evaluation
             _features = features ?? throw new ArgumentNullException(nameof(features));
         }
 
-        /// <summary>Progress lines ("generating 64/256", …).</summary>
-        public event Action<string>? Progress;
+        /// <summary>Progress: images generated of those asked for, then each measuring stage (see <see cref="EvaluationProgress"/>).</summary>
+        public event Action<EvaluationProgress>? Progress;
 
         /// <summary>
         /// Generates the images with <paramref name="denoiser"/> and <paramref name="scheduler"/> (square, the data's
@@ -84,7 +84,7 @@ namespace LiveDiffusion.Editor.Evaluation
                     }
 
                     done += batch;
-                    Progress?.Invoke($"generated {generated.Count}/{target}");
+                    Progress?.Invoke(new EvaluationProgress($"generated {generated.Count}/{target}", generated.Count, target));
                 }
             }
 
@@ -151,17 +151,17 @@ namespace LiveDiffusion.Editor.Evaluation
             RgbImage[] trivial = PixelGaussianBaseline.Fit(real).Sample(generated.Count, options.Seed ^ 0xBA5E11AEUL);
 
             var clock = Stopwatch.StartNew();
-            Progress?.Invoke($"TAESD features of {real.Count} real images");
+            Progress?.Invoke(new EvaluationProgress($"TAESD features of {real.Count} real images", 0, 0));
             float[][] realFeatures = _features.Extract(real);
             cancellation.ThrowIfCancellationRequested();
-            Progress?.Invoke($"TAESD features of {generated.Count} generated and {trivial.Length} trivial-baseline images");
+            Progress?.Invoke(new EvaluationProgress($"TAESD features of {generated.Count} generated and {trivial.Length} trivial-baseline images", 0, 0));
             float[][] generatedFeatures = _features.Extract(generated);
             float[][] trivialFeatures = _features.Extract(trivial);
             double featureSeconds = clock.Elapsed.TotalSeconds;
             cancellation.ThrowIfCancellationRequested();
 
             clock.Restart();
-            Progress?.Invoke("Fréchet distances, nearest neighbours, seam scores");
+            Progress?.Invoke(new EvaluationProgress("Fréchet distances, nearest neighbours, seam scores", 0, 0));
             FrechetParts generatedParts = FrechetDistance.DecomposeBetween(generatedFeatures, realFeatures);
             double fdGenerated = generatedParts.Distance;
             double fdTrivial = FrechetDistance.Between(trivialFeatures, realFeatures);

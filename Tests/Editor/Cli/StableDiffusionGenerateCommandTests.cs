@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text.Json.Nodes;
 using LiveDiffusion.Imaging;
 using LiveDiffusion.Pipelines;
 using LiveDiffusion.Onnx.Tests.Fixtures;
@@ -53,6 +54,29 @@ namespace LiveDiffusion.Editor.Tests.Cli
             (code, output) = Livediffusion.Run("generate", "--model", model, "--recipe-from", first, "--out", Out("again"));
             Assert.True(code == 0, output);
             Assert.Equal(image.Pixels, PngFile.Read(Path.Combine(Out("again"), "sd-11.png")).Pixels);
+        }
+
+        [SharedDataFact]
+        public void JsonPutsOnlyTheSummaryOnStdoutAndRedirectedProgressIsPlainLines()
+        {
+            string model = TinyStableDiffusion.Create(_root, TinyUNetKind.TextToImage);
+            (int code, string stdout, string stderr) = Livediffusion.RunSplit("generate", "--model", model, "--prompt", "slate roof", "--count", "2", "--seed", "5",
+                "--steps", "2", "--size", "32", "--out", Out("json"), "--json");
+            Assert.True(code == 0, stderr);
+            JsonObject summary = JsonNode.Parse(stdout.Trim())!.AsObject();
+            Assert.Equal(2, summary["count"]!.GetValue<int>());
+            JsonArray files = summary["files"]!.AsArray();
+            Assert.Equal(new ulong[] { 5, 6 }, files.Select(f => f!["seed"]!.GetValue<ulong>()).ToArray());
+            foreach (JsonNode? file in files)
+            {
+                Assert.Null(file!["class"]);
+                Assert.Equal(file["recipe"]!.GetValue<string>(), PngTextChunks.Read(File.ReadAllBytes(file["path"]!.GetValue<string>()))["parameters"]);
+            }
+
+            // Redirected output gets the display's plain lines: no carriage returns, no escape codes.
+            Assert.True(stderr.Contains("generate: image 2/2 step ", StringComparison.Ordinal), stderr);
+            Assert.DoesNotContain('\r', stderr);
+            Assert.DoesNotContain('\u001b', stderr);
         }
 
         [SharedDataFact]

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
@@ -61,8 +62,8 @@ namespace LiveDiffusion.Editor.Tests.Evaluation
                     RgbImage[] tiles = TaesdFeatureExtractorTests.Tiles("floor", 24).Concat(TaesdFeatureExtractorTests.Tiles("wall", 24)).ToArray();
                     var data = new EvaluationData(tiles, new int[tiles.Length], Array.Empty<string>(), "dungeon-tiles subset");
                     var evaluator = new ModelEvaluator(new TaesdFeatureExtractor(encoder));
-                    int progress = 0;
-                    evaluator.Progress += _ => progress++;
+                    var progress = new List<EvaluationProgress>();
+                    evaluator.Progress += progress.Add;
                     var scheduler = folder.Scheduler.ConvertTo("DDIMScheduler").CreateScheduler();
                     EvaluationReport report = evaluator.Run(denoiser, scheduler, data, new EvaluationOptions { Count = 8, Steps = 2, BatchSize = 3, Seed = 3 }, folder.Path);
                     _output.WriteLine(report.ToJson());
@@ -74,7 +75,8 @@ namespace LiveDiffusion.Editor.Tests.Evaluation
                     Assert.Equal("DDIMScheduler", report.Scheduler);
                     Assert.Equal(2, report.FeatureUpscale);
                     Assert.Equal(256, report.FeatureDimension);
-                    Assert.True(progress >= 3, "progress is reported per generated batch");
+                    // Per generated batch (3 + 3 + 2 of 8), then the three measuring stages of unknown length.
+                    Assert.Equal(new[] { (3, 8), (6, 8), (8, 8), (0, 0), (0, 0), (0, 0) }, progress.Select(p => (p.Done, p.Total)).ToArray());
 
                     // An untrained network turns noise into noise: far from the tiles, farther than real from real.
                     Assert.True(report.FdGeneratedVsTrain > 2 * report.FdRealVsReal, $"FD generated {report.FdGeneratedVsTrain:F4} vs real/real {report.FdRealVsReal:F4}");
