@@ -33,6 +33,7 @@ namespace LiveDiffusion.Cli.Commands
             command.Subcommands.Add(CreateUpload());
             command.Subcommands.Add(CreateBatch());
             command.Subcommands.Add(CreateSoak());
+            command.Subcommands.Add(CreateDataset());
             return command;
         }
 
@@ -67,6 +68,44 @@ namespace LiveDiffusion.Cli.Commands
                     display.Note($"onnx: opened, used and disposed {o} times: RSS before {before:F0} MiB, largest while open {whileOpen:F0} MiB, after the last dispose {after:F0} MiB ({(after / before) - 1:+0.0%;-0.0%} against before)");
                     return 0;
                 });
+            });
+            return command;
+        }
+
+        private static Command CreateDataset()
+        {
+            var bombs = new Option<int>("--bombs") { Description = "4096x4096 PNGs inside the pixel budget (decompression bombs of a few KB each).", DefaultValueFactory = _ => 8 };
+            var command = new Command("dataset", "Reading a hostile dataset as train does (huge headers in PNG, JPEG, BMP and GIF, truncated, random, empty and 300 MiB files, 4096x4096 bombs): what is used and skipped, and peak resident memory while it is read.")
+            {
+                bombs,
+            };
+            command.SetAction(parse =>
+            {
+                int b = parse.GetValue(bombs);
+                if (b < 0 || b > 64)
+                {
+                    Console.Error.WriteLine($"error: --bombs {b}: use 0 to 64.");
+                    return 2;
+                }
+
+                string folder = Directory.CreateTempSubdirectory("livediffusion-hostile-").FullName;
+                try
+                {
+                    HostileDatasetBenchmark.WriteFiles(folder, b);
+                    HostileDatasetBenchmark.Result result = HostileDatasetBenchmark.Read(folder);
+                    Console.WriteLine($"{folder}: {result.Loaded} images used, {result.Skipped.Count} files skipped, read in {result.Seconds:F1} s");
+                    foreach (SkippedFile skipped in result.Skipped)
+                    {
+                        Console.WriteLine($"  {skipped.Path}: {skipped.Reason}");
+                    }
+
+                    Console.WriteLine($"resident memory: {result.ResidentBeforeMiB:F0} MiB before reading, peak {result.PeakMiB:F0} MiB while reading ({(result.PeakMiB < 1024 ? "under" : "OVER")} the 1 GiB goal)");
+                    return 0;
+                }
+                finally
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
             });
             return command;
         }
