@@ -194,6 +194,12 @@ namespace LiveDiffusion.Cli.Commands
                 }
 
                 string[] sdOnly = stableDiffusion.GivenOnlyForStableDiffusion(parse).ToArray();
+                if (sdOnly.Length > 0 && modelPath != null && !File.Exists(Path.Combine(modelPath, "model_index.json")))
+                {
+                    Console.Error.WriteLine($"error: --model {Path.GetFullPath(modelPath)} is not a model folder (no model_index.json): pass a Stable Diffusion ONNX folder (diffusers or Optimum export) for {string.Join(", ", sdOnly)}.");
+                    return 2;
+                }
+
                 if (sdOnly.Length > 0)
                 {
                     Console.Error.WriteLine($"error: {string.Join(", ", sdOnly)} {(sdOnly.Length == 1 ? "is" : "are")} for Stable Diffusion folders; {modelPath ?? "the built-in model"} is a texture model. Pass --model <Stable Diffusion ONNX folder>, or leave {(sdOnly.Length == 1 ? "it" : "them")} out.");

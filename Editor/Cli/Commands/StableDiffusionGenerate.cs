@@ -48,6 +48,21 @@ namespace LiveDiffusion.Cli.Commands
         public IEnumerable<string> GivenOnlyForStableDiffusion(ParseResult parse) =>
             Options.Where(o => o != Taesd && o != Tileable && parse.GetResult(o) is { Implicit: false }).Select(o => o.Name);
 
+        /// <summary>The option that sets a <see cref="StableDiffusionRequest"/> property (<see cref="RequestProblem.Setting"/>).</summary>
+        private string OptionFor(string setting, ParseResult parse) => setting switch
+        {
+            nameof(StableDiffusionRequest.Count) => "--count",
+            nameof(StableDiffusionRequest.Steps) => "--steps",
+            nameof(StableDiffusionRequest.Width) => parse.GetResult(Width) is { Implicit: false } ? "--width" : "--size",
+            nameof(StableDiffusionRequest.Height) => parse.GetResult(Height) is { Implicit: false } ? "--height" : "--size",
+            nameof(StableDiffusionRequest.InitImage) => "--init-image",
+            nameof(StableDiffusionRequest.Mask) => "--mask",
+            nameof(StableDiffusionRequest.Depth) => "--depth",
+            nameof(StableDiffusionRequest.Strength) => "--strength",
+            nameof(StableDiffusionRequest.GuidanceScale) => "--guidance",
+            _ => "--" + setting.ToLowerInvariant(),
+        };
+
         /// <summary>Generates <paramref name="count"/> images from consecutive seeds, writing each PNG with its recipe as it finishes.</summary>
         private static List<GenerateCommand.WrittenTexture> GenerateEach(StableDiffusionPipeline pipeline, StableDiffusionRequest request, int count, string outDir, LiveSession? session, ProgressDisplay display, CancellationToken token)
         {
@@ -103,7 +118,9 @@ namespace LiveDiffusion.Cli.Commands
             }
             catch (Exception e) when (e is IOException || e is InvalidDataException || e is FormatException || e is ArgumentException)
             {
-                Console.Error.WriteLine("error: " + ErrorText.OneLine(e));
+                string message = ErrorText.OneLine(e);
+                bool unnamed = recipePath != null && !message.Contains(recipePath, StringComparison.Ordinal) && !message.StartsWith("--", StringComparison.Ordinal);
+                Console.Error.WriteLine("error: " + (unnamed ? $"--recipe-from {recipePath}: " : string.Empty) + message);
                 return 2;
             }
 
@@ -119,9 +136,26 @@ namespace LiveDiffusion.Cli.Commands
             {
                 pipeline = folder.CreatePipeline(scheduler, null, out parts);
             }
-            catch (Exception e) when (e is ModelConfigException || e is ArgumentException || e is Schedulers.SchedulerConfigException)
+            catch (Schedulers.SchedulerConfigException e)
+            {
+                Console.Error.WriteLine("error: --scheduler: " + ErrorText.OneLine(e));
+                return 2;
+            }
+            catch (Exception e) when (e is ModelConfigException || e is ArgumentException)
             {
                 Console.Error.WriteLine("error: " + ErrorText.OneLine(e));
+                return 2;
+            }
+
+            string[] problems = pipeline.Problems(request).Select(p => $"error: {OptionFor(p.Setting, parse)}: {p.Message}").ToArray();
+            if (problems.Length > 0)
+            {
+                Array.ForEach(problems, Console.Error.WriteLine);
+                foreach (IDisposable part in parts)
+                {
+                    part.Dispose();
+                }
+
                 return 2;
             }
 

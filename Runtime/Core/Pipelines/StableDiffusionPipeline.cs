@@ -72,10 +72,15 @@ namespace LiveDiffusion.Pipelines
         public StableDiffusionResult Generate(StableDiffusionRequest request, Action<DenoisingStep>? onStep = null, CancellationToken cancellation = default)
         {
             // 1. Validate.
+            IReadOnlyList<RequestProblem> problems = Problems(request);
+            if (problems.Count > 0)
+            {
+                throw new ArgumentException(string.Join(" ", problems));
+            }
+
             RgbImage? init = request.InitImage?.ToChannels(3);
             int width = init?.Width ?? request.Width;
             int height = init?.Height ?? request.Height;
-            Validate(request, init, width, height);
             int scale = _decoder.ScaleFactor;
             int count = request.Count;
             int latentHeight = height / scale, latentWidth = width / scale;
@@ -158,65 +163,81 @@ namespace LiveDiffusion.Pipelines
 
         private static KeyValuePair<string, string> Setting(string key, string value) => new KeyValuePair<string, string>(key, value);
 
-        private void Validate(StableDiffusionRequest request, RgbImage? init, int width, int height)
+        /// <summary>
+        /// Everything wrong with <paramref name="request"/> for this model, found without running it: count or steps below
+        /// 1, a size (the init image's when there is one) that is not a positive multiple of what the UNet and VAE take, an
+        /// init image without a VAE encoder, a mask without an init image or of another size, an inpainting or depth UNet
+        /// without its inputs (or depth for a UNet without it), strength outside [0, 1], guidance below 0. Each names the
+        /// request property (<see cref="RequestProblem.Setting"/>); empty when the request can run.
+        /// </summary>
+        public IReadOnlyList<RequestProblem> Problems(StableDiffusionRequest request)
         {
-            int scale = _decoder.ScaleFactor;
-            int multiple = scale * Math.Max(1, _unet.Info.SizeMultiple);
+            if (request == null)
+            {
+                throw new ArgumentNullException(nameof(request));
+            }
+
+            var problems = new List<RequestProblem>();
+            void Add(string setting, string message) => problems.Add(new RequestProblem(setting, message));
+            int width = request.InitImage?.Width ?? request.Width, height = request.InitImage?.Height ?? request.Height;
+            int multiple = _decoder.ScaleFactor * Math.Max(1, _unet.Info.SizeMultiple);
             if (request.Count < 1)
             {
-                throw new ArgumentOutOfRangeException(nameof(request), $"Count is {request.Count}; generate at least one image.");
+                Add(nameof(request.Count), $"{request.Count} images: generate at least 1.");
             }
 
             if (request.Steps < 1)
             {
-                throw new ArgumentOutOfRangeException(nameof(request), $"Steps is {request.Steps}; use at least 1.");
+                Add(nameof(request.Steps), $"{request.Steps}: use at least 1.");
             }
 
             if (width <= 0 || height <= 0 || width % multiple != 0 || height % multiple != 0)
             {
-                throw new ArgumentException($"Size {width}x{height}{(init != null ? " (from the init image)" : string.Empty)} must be a positive multiple of {multiple} for this model.", nameof(request));
+                Add(request.InitImage != null ? nameof(request.InitImage) : width % multiple != 0 || width <= 0 ? nameof(request.Width) : nameof(request.Height),
+                    $"size {width}x{height}{(request.InitImage != null ? " (the init image's)" : string.Empty)} must be a positive multiple of {multiple} for this model.");
             }
 
-            if (init != null && _encoder == null)
+            if (request.InitImage != null && _encoder == null)
             {
-                throw new ArgumentException("Starting from an image needs the VAE encoder (vae_encoder/model.onnx); this pipeline was built without one.", nameof(request));
+                Add(nameof(request.InitImage), "starting from an image needs the VAE encoder (vae_encoder/model.onnx); this pipeline was built without one.");
             }
 
-            if (request.Mask != null)
-            {
-                if (init == null)
-                {
-                    throw new ArgumentException("Inpainting needs InitImage as well as Mask.", nameof(request));
-                }
-
-                if (request.Mask.Width != width || request.Mask.Height != height)
-                {
-                    throw new ArgumentException($"The mask is {request.Mask.Width}x{request.Mask.Height} but the image is {width}x{height}; they must match.", nameof(request));
-                }
-            }
-            else if (IsInpaintingUNet)
-            {
-                throw new ArgumentException("This is an inpainting UNet (9 input channels): pass InitImage and Mask.", nameof(request));
-            }
-
-            if (IsDepthUNet && request.Depth == null)
-            {
-                throw new ArgumentException("This is a depth-conditioned UNet (5 input channels): pass a Depth map.", nameof(request));
-            }
-
-            if (!IsDepthUNet && request.Depth != null)
-            {
-                throw new ArgumentException($"Depth was given but this UNet takes {_unet.Info.InChannels} channels; depth-to-image needs a depth UNet (5 channels).", nameof(request));
-            }
-
+            AddConditioningProblems(request, width, height, Add);
             if (!(request.Strength >= 0 && request.Strength <= 1))
             {
-                throw new ArgumentOutOfRangeException(nameof(request), $"Strength is {request.Strength}; use a value in [0, 1].");
+                Add(nameof(request.Strength), $"{request.Strength}: use a value in [0, 1].");
             }
 
             if (!(request.GuidanceScale >= 0) || float.IsInfinity(request.GuidanceScale))
             {
-                throw new ArgumentOutOfRangeException(nameof(request), $"GuidanceScale is {request.GuidanceScale}; use 1 (none) or more.");
+                Add(nameof(request.GuidanceScale), $"{request.GuidanceScale}: use 1 (none) or more.");
+            }
+
+            return problems;
+        }
+
+        private void AddConditioningProblems(StableDiffusionRequest request, int width, int height, Action<string, string> add)
+        {
+            if (request.Mask != null && request.InitImage == null)
+            {
+                add(nameof(request.Mask), "inpainting needs an init image as well as the mask.");
+            }
+            else if (request.Mask != null && (request.Mask.Width != width || request.Mask.Height != height))
+            {
+                add(nameof(request.Mask), $"the mask is {request.Mask.Width}x{request.Mask.Height} but the image is {width}x{height}; they must match.");
+            }
+            else if (request.Mask == null && IsInpaintingUNet)
+            {
+                add(nameof(request.Mask), "this is an inpainting UNet (9 input channels): give an init image and a mask.");
+            }
+
+            if (IsDepthUNet && request.Depth == null)
+            {
+                add(nameof(request.Depth), "this is a depth-conditioned UNet (5 input channels): give a depth map.");
+            }
+            else if (!IsDepthUNet && request.Depth != null)
+            {
+                add(nameof(request.Depth), $"this UNet takes {_unet.Info.InChannels} channels; depth-to-image needs a depth UNet (5 channels).");
             }
         }
 

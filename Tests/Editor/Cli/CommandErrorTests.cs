@@ -29,6 +29,7 @@ namespace LiveDiffusion.Editor.Tests.Cli
         [InlineData("generate --model {ok} --count 1 --scheduler fast", "error: --scheduler: Unknown scheduler 'fast'")]
         [InlineData("generate --model {ok} --count 1 --out {file}", "is a file; pass a folder")]
         [InlineData("generate --model {ok} --recipe-from {file}", "error: --recipe-from ")]
+        [InlineData("generate --model {empty} --prompt x", "is not a model folder (no model_index.json): pass a Stable Diffusion ONNX folder")]
         [InlineData("evaluate --model {ok} --data {empty} --count 1", "error: --count 1: use 2 or more")]
         [InlineData("evaluate --model {ok} --data {empty} --batch 0", "error: --batch 0: use 1 or more")]
         [InlineData("evaluate --model {badindex} --data {empty} --count 2", "model_index.json is not valid JSON")]

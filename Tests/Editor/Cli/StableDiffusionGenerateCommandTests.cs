@@ -209,6 +209,35 @@ namespace LiveDiffusion.Editor.Tests.Cli
             Assert.Equal(2, code);
             Assert.Contains("missing.png", output, StringComparison.Ordinal);
 
+            // Each bad value or file: one line naming the option or file, exit code 2, nothing written.
+            string notPng = Path.Combine(_root, "notes.txt");
+            File.WriteAllText(notPng, "not a PNG");
+            foreach ((string[] extra, string expected) in new (string[], string)[]
+            {
+                (new[] { "--steps", "0" }, "error: --steps: 0: use at least 1."),
+                (new[] { "--guidance", "-3" }, "error: --guidance: -3: use 1 (none) or more."),
+                (new[] { "--width", "36" }, "error: --width: size 36x32 must be a positive multiple of 8 for this model."),
+                (new[] { "--scheduler", "fast" }, "error: --scheduler: Unknown scheduler 'fast'."),
+                (new[] { "--recipe-from", notPng }, $"error: --recipe-from {notPng}: Not a PNG file (bad signature)."),
+                (new[] { "--out", notPng }, "is a file; pass a folder"),
+            })
+            {
+                (code, _, string stderr) = Livediffusion.RunSplit(new[] { "generate", "--model", model, "--prompt", "x", "--size", "32" }.Concat(extra).Concat(extra.Contains("--out") ? Array.Empty<string>() : new[] { "--out", Out("refused") }).ToArray());
+                Livediffusion.AssertRefused(code, stderr, expected);
+                Assert.False(Directory.Exists(Out("refused")), string.Join(" ", extra));
+            }
+
+            string vocabFile = Path.Combine(model, "tokenizer", "vocab.json");
+            byte[] vocabBytes = File.ReadAllBytes(vocabFile);
+            File.WriteAllText(vocabFile, "{");
+            (code, _, string vocab) = Livediffusion.RunSplit("generate", "--model", model, "--prompt", "x", "--out", Out("x"));
+            Livediffusion.AssertRefused(code, vocab, "tokenizer/vocab.json is not valid JSON (line 1, column 2");
+            File.WriteAllBytes(vocabFile, vocabBytes);
+
+            File.WriteAllText(Path.Combine(model, "unet", "model.onnx"), "garbage");
+            (code, _, string garbage) = Livediffusion.RunSplit("generate", "--model", model, "--prompt", "x", "--out", Out("x"));
+            Livediffusion.AssertRefused(code, garbage, "ONNX Runtime could not load");
+
             File.Delete(Path.Combine(model, "unet", "model.onnx"));
             (code, output) = Livediffusion.Run("generate", "--model", model, "--prompt", "x", "--out", Out("x"));
             Assert.Equal(2, code);
