@@ -325,6 +325,7 @@ namespace LiveDiffusion.Cli.Commands
                 Array.ForEach(problems, Console.Error.WriteLine);
                 return 2;
             }
+
             LiveSession? session;
             try
             {

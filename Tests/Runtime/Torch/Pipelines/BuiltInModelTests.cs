@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using LiveDiffusion.Models;
 using LiveDiffusion.Pipelines;
 using LiveDiffusion.Torch.Models;
 using Xunit;
@@ -78,7 +77,7 @@ namespace LiveDiffusion.Torch.Tests.Pipelines
         public void UnknownClassNamesTheKnownOnes()
         {
             using TextureGenerator generator = TorchTextureGenerator.Load();
-            var error = Assert.Throws<ModelConfigException>(() => generator.Generate(new TextureRequest { ClassName = "lava" }));
+            var error = Assert.Throws<ArgumentException>(() => generator.Generate(new TextureRequest { ClassName = "lava" }));
             Assert.Contains("floor, wall", error.Message);
         }
     }
