@@ -76,8 +76,12 @@ namespace LiveDiffusion.Onnx
             ?? throw new ModelConfigException(
                 $"{Name} has no {role} output (looked for {string.Join(" or ", names.Select(n => "'" + n + "'"))}); its outputs are {string.Join(", ", Outputs)}.");
 
-        /// <inheritdoc />
-        public void Dispose() => Session.Dispose();
+        /// <summary>Ends the session; on glibc Linux the memory it freed is given back to the system (see <see cref="NativeHeap"/>).</summary>
+        public void Dispose()
+        {
+            Session.Dispose();
+            NativeHeap.ReturnFreePages();
+        }
 
         private static OnnxModel Create(Func<SessionOptions, InferenceSession> open, string name, OnnxSessionSettings? settings)
         {
