@@ -48,9 +48,10 @@ namespace LiveDiffusion.Cli.Commands
                 return 2;
             }
 
+            // Named by the one rule for texture files (a class name from a model's config never steers the path).
             GeneratedTextures result = generator.Reproduce(recipe);
-            string file = Path.Combine(outDir, $"{request.ClassName ?? "texture"}-{recipe.GetInteger("Seed")}.png");
-            PngFile.Write(file, result.Images[0], new Dictionary<string, string> { ["parameters"] = result.Recipes[0] });
+            var texture = new TextureRequest { ClassName = request.ClassName, Seed = request.Seed + (ulong)TextureGenerator.BatchPosition(recipe) };
+            string file = TextureFiles.Save(result, texture, outDir)[0];
             Console.WriteLine($"reproduced {recipePath} as {file}");
             return 0;
         }
