@@ -43,8 +43,9 @@ namespace LiveDiffusion.Cli.Commands
 
         /// <summary>
         /// Runs <paramref name="work"/> with a display titled <paramref name="title"/> and returns its result; the bar (if
-        /// any) stays on screen at its last state. <paramref name="plain"/> asks for plain lines on a terminal too. Plain lines and notes go to <see cref="Console.Out"/> as it is now (a
-        /// command that keeps stdout for JSON points it at stderr first). Exceptions of <paramref name="work"/> pass through.
+        /// any) stays on screen at its last state. <paramref name="plain"/> asks for plain lines on a terminal too. Plain
+        /// lines and notes go to <see cref="Console.Out"/> as it is now (a command that keeps stdout for JSON points it at
+        /// stderr first). Exceptions of <paramref name="work"/> pass through.
         /// </summary>
         public static T Run<T>(string title, Func<ProgressDisplay, T> work, bool plain = false)
         {
