@@ -102,8 +102,9 @@ namespace LiveDiffusion.Pipelines
         /// <summary>
         /// Everything wrong with <paramref name="request"/> for this model, found without generating: count below 1, steps
         /// outside 1 to <see cref="TextureRequest.MaxSteps"/>, a size that is not 0 (the model's) or a positive multiple the
-        /// model and its guide accept, a class the model does not have, an unknown scheduler, classifier-free guidance on a
-        /// model without a "no class" embedding, autoguidance without a guide or together with classifier-free guidance.
+        /// model (and, when autoguiding, its guide) accepts, a class the model does not have, an unknown scheduler,
+        /// classifier-free guidance on a model without a "no class" embedding, autoguidance without a guide or together
+        /// with classifier-free guidance.
         /// Empty when the request can run. Hosts show these before starting; <see cref="Generate"/> refuses them too.
         /// </summary>
         public IReadOnlyList<RequestProblem> Problems(TextureRequest request)
@@ -125,7 +126,8 @@ namespace LiveDiffusion.Pipelines
                 Add(nameof(TextureRequest.Steps), $"{request.Steps} is outside 1 to {TextureRequest.MaxSteps}; this model recommends {RecommendedSteps}.");
             }
 
-            int multiple = _guide == null ? _denoiser.Info.SizeMultiple : Lcm(_denoiser.Info.SizeMultiple, _guide.Info.SizeMultiple);
+            bool guided = _guide != null && request.AutoguidanceScale != 1f;
+            int multiple = guided ? Lcm(_denoiser.Info.SizeMultiple, _guide!.Info.SizeMultiple) : _denoiser.Info.SizeMultiple;
             if (request.Size < 0 || request.Size % multiple != 0 || request.Size > TextureRequest.MaxSize)
             {
                 Add(nameof(TextureRequest.Size), $"{request.Size} px: use 0 (the model's {_denoiser.Info.SampleSize} px) or a multiple of {multiple} up to {TextureRequest.MaxSize}.");
