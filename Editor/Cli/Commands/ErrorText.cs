@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 
 namespace LiveDiffusion.Cli.Commands
 {
@@ -19,6 +20,21 @@ namespace LiveDiffusion.Cli.Commands
             }
 
             return string.Join(" ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+
+        /// <summary>
+        /// Refuses a folder option that names an existing file: prints <c>error: OPTION PATH is a file; pass a
+        /// folder[ PURPOSE] (it is created when missing).</c> and returns true; false (nothing printed) otherwise.
+        /// </summary>
+        public static bool RefuseFileAsFolder(string option, string folder, string purpose = "")
+        {
+            if (!File.Exists(folder))
+            {
+                return false;
+            }
+
+            Console.Error.WriteLine($"error: {option} {Path.GetFullPath(folder)} is a file; pass a folder{purpose} (it is created when missing).");
+            return true;
         }
     }
 }

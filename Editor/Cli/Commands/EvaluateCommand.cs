@@ -297,7 +297,6 @@ namespace LiveDiffusion.Cli.Commands
         /// </summary>
         private static int Report(bool asJson, ModelEvaluator evaluator, Func<CancellationToken, EvaluationReport> measure)
         {
-            TextWriter stdout = Console.Out;
             using var cancellation = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
             {
@@ -308,16 +307,11 @@ namespace LiveDiffusion.Cli.Commands
             EvaluationReport report;
             try
             {
-                if (asJson)
-                {
-                    Console.SetOut(Console.Error);
-                }
-
-                report = ProgressDisplay.Run("evaluate", display =>
+                report = JsonStdout.Run(asJson, _ => ProgressDisplay.Run("evaluate", display =>
                 {
                     evaluator.Progress += p => display.Update(p.Done, p.Total, p.Status);
                     return measure(cancellation.Token);
-                });
+                }));
             }
             catch (OperationCanceledException)
             {
@@ -326,7 +320,6 @@ namespace LiveDiffusion.Cli.Commands
             }
             finally
             {
-                Console.SetOut(stdout);
                 Console.CancelKeyPress -= onCancel;
             }
 

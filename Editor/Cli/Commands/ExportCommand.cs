@@ -37,9 +37,8 @@ namespace LiveDiffusion.Cli.Commands
                     }
 
                     string root = target != null ? Path.GetFullPath(target) : folder.Path;
-                    if (File.Exists(root))
+                    if (ErrorText.RefuseFileAsFolder("--out", root))
                     {
-                        Console.Error.WriteLine($"error: --out {root} is a file; pass a folder (it is created when missing).");
                         return 2;
                     }
 

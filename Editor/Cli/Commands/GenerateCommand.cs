@@ -176,9 +176,8 @@ namespace LiveDiffusion.Cli.Commands
             command.SetAction(parse =>
             {
                 string outDir = Path.GetFullPath(parse.GetValue(common.Output)!);
-                if (File.Exists(outDir))
+                if (ErrorText.RefuseFileAsFolder("--out", outDir))
                 {
-                    Console.Error.WriteLine($"error: --out {outDir} is a file; pass a folder (it is created when missing).");
                     return 2;
                 }
 
@@ -191,7 +190,7 @@ namespace LiveDiffusion.Cli.Commands
                         return 2;
                     }
 
-                    return WithJsonOnStdout(parse.GetValue(json), stdout => stableDiffusion.Run(parse, common, modelPath, outDir, stdout));
+                    return JsonStdout.Run(parse.GetValue(json), stdout => stableDiffusion.Run(parse, common, modelPath, outDir, stdout));
                 }
 
                 string[] sdOnly = stableDiffusion.GivenOnlyForStableDiffusion(parse).ToArray();
@@ -221,31 +220,9 @@ namespace LiveDiffusion.Cli.Commands
                 }
 
                 var texture = new TextureOptions(className, autoguidance, guidanceInterval, stableDiffusion.Tileable, batch);
-                return WithJsonOnStdout(parse.GetValue(json), stdout => OpenAndGenerate(parse, common, texture, modelPath, parse.GetValue(backend)!, n, outDir, stdout));
+                return JsonStdout.Run(parse.GetValue(json), stdout => OpenAndGenerate(parse, common, texture, modelPath, parse.GetValue(backend)!, n, outDir, stdout));
             });
             return command;
-        }
-
-        /// <summary>
-        /// Runs <paramref name="generate"/>; with <paramref name="json"/>, stdout carries only the JSON summary (the writer
-        /// passed in) and every other line goes to stderr; without, the writer passed is null.
-        /// </summary>
-        private static int WithJsonOnStdout(bool json, Func<TextWriter?, int> generate)
-        {
-            TextWriter stdout = Console.Out;
-            if (json)
-            {
-                Console.SetOut(Console.Error);
-            }
-
-            try
-            {
-                return generate(json ? stdout : null);
-            }
-            finally
-            {
-                Console.SetOut(stdout);
-            }
         }
 
         /// <summary>Opens the texture model on its backend and generates (or reproduces a recipe); <paramref name="json"/>, when given, receives the JSON summary.</summary>

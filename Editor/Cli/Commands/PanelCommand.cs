@@ -37,9 +37,8 @@ namespace LiveDiffusion.Cli.Commands
                 return 2;
             }
 
-            if (File.Exists(runs))
+            if (ErrorText.RefuseFileAsFolder("--runs", runs, " for the runs"))
             {
-                Console.Error.WriteLine($"error: --runs {Path.GetFullPath(runs)} is a file; pass a folder for the runs (it is created when missing).");
                 return 2;
             }
 

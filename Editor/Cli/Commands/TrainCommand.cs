@@ -98,9 +98,8 @@ namespace LiveDiffusion.Cli.Commands
                     return 2;
                 }
 
-                if (File.Exists(outDir))
+                if (ErrorText.RefuseFileAsFolder("--out", outDir, " for the run"))
                 {
-                    Console.Error.WriteLine($"error: --out {Path.GetFullPath(outDir)} is a file; pass a folder for the run (it is created when missing).");
                     return 2;
                 }
 
