@@ -54,7 +54,7 @@ namespace LiveDiffusion.Editor.Tests.Training
             byte[] png = Png(32, 32, 3, 1);
             BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(16), 30000);
             BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(20), 30000);
-            BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(29), Crc32(png.AsSpan(12, 17)));
+            BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(29), System.IO.Hashing.Crc32.HashToUInt32(png.AsSpan(12, 17)));
             long before = GC.GetAllocatedBytesForCurrentThread();
             var error = Assert.Throws<InvalidDataException>(() => DatasetImageDecoder.Decode(png, ".png", DatasetImageDecoder.DefaultFormats));
             Assert.Equal("30000x30000 is over the pixel budget of 16,777,216 pixels per image (--max-pixels)", error.Message);
@@ -97,7 +97,7 @@ namespace LiveDiffusion.Editor.Tests.Training
                 byte[] huge = Png(32, 32, 3, 4);
                 BinaryPrimitives.WriteInt32BigEndian(huge.AsSpan(16), 30000);
                 BinaryPrimitives.WriteInt32BigEndian(huge.AsSpan(20), 30000);
-                BinaryPrimitives.WriteUInt32BigEndian(huge.AsSpan(29), Crc32(huge.AsSpan(12, 17)));
+                BinaryPrimitives.WriteUInt32BigEndian(huge.AsSpan(29), System.IO.Hashing.Crc32.HashToUInt32(huge.AsSpan(12, 17)));
                 File.WriteAllBytes(Path.Combine(folder, "huge.png"), huge);
                 File.WriteAllBytes(Path.Combine(folder, "bad_truncated.png"), Png(32, 32, 3, 5).AsSpan(0, 60).ToArray());
                 File.WriteAllText(Path.Combine(folder, "picture.ppm"), "P6\n2 2\n255\n");
@@ -117,21 +117,6 @@ namespace LiveDiffusion.Editor.Tests.Training
             {
                 Directory.Delete(folder, recursive: true);
             }
-        }
-
-        private static uint Crc32(ReadOnlySpan<byte> bytes)
-        {
-            uint crc = 0xFFFFFFFF;
-            foreach (byte b in bytes)
-            {
-                crc ^= b;
-                for (int k = 0; k < 8; k++)
-                {
-                    crc = (crc & 1) != 0 ? 0xEDB88320 ^ (crc >> 1) : crc >> 1;
-                }
-            }
-
-            return ~crc;
         }
     }
 }

@@ -112,17 +112,7 @@ namespace LiveDiffusion.Tests.Imaging
             BinaryPrimitives.WriteInt32BigEndian(chunk, data.Length);
             Encoding.ASCII.GetBytes(type, 0, 4, chunk, 4);
             data.CopyTo(chunk, 8);
-            uint crc = 0xFFFFFFFFu;
-            foreach (byte b in chunk.AsSpan(4, 4 + data.Length))
-            {
-                crc ^= b;
-                for (int k = 0; k < 8; k++)
-                {
-                    crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
-                }
-            }
-
-            BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + data.Length), crc ^ 0xFFFFFFFFu);
+            BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + data.Length), System.IO.Hashing.Crc32.HashToUInt32(chunk.AsSpan(4, 4 + data.Length)));
             return png.Take(iend).Concat(chunk).Concat(png.Skip(iend)).ToArray();
         }
     }
