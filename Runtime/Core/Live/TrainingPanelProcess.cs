@@ -59,11 +59,14 @@ namespace LiveDiffusion.Live
             Process process = Process.Start(info) ?? throw new InvalidOperationException("bash could not be started.");
             var output = new StringBuilder();
             string? url = null;
-            using var found = new ManualResetEventSlim();
+            // Not disposed: the handlers may still run when a running panel's streams end later (no kernel handle is made).
+            var found = new ManualResetEventSlim();
+            var drained = new CountdownEvent(2); // stdout and stderr read to their end
             DataReceivedEventHandler onLine = (_, e) =>
             {
                 if (e.Data == null)
                 {
+                    drained.Signal();
                     found.Set(); // a stream ended: the process is exiting
                     return;
                 }
@@ -82,7 +85,7 @@ namespace LiveDiffusion.Live
             process.ErrorDataReceived += onLine;
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            return WaitForUrl(process, found, timeout, output, () => url);
+            return WaitForUrl(process, found, drained, timeout, output, () => url);
         }
 
         /// <summary>Stops the panel (a run in progress loses what its last checkpoint did not save).</summary>
@@ -92,7 +95,7 @@ namespace LiveDiffusion.Live
             _process.Dispose();
         }
 
-        private static TrainingPanelProcess WaitForUrl(Process process, ManualResetEventSlim found, TimeSpan timeout, StringBuilder output, Func<string?> url)
+        private static TrainingPanelProcess WaitForUrl(Process process, ManualResetEventSlim found, CountdownEvent drained, TimeSpan timeout, StringBuilder output, Func<string?> url)
         {
             var clock = Stopwatch.StartNew();
             while (true)
@@ -114,6 +117,9 @@ namespace LiveDiffusion.Live
                 if (!signalled || exited)
                 {
                     Stop(process);
+
+                    // WaitForExit with a timeout does not wait for the output handlers: wait for both streams' last lines.
+                    drained.Wait(TimeSpan.FromSeconds(5));
                     string said;
                     lock (output)
                     {
